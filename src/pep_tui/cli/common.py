@@ -1,0 +1,58 @@
+"""Helpers shared by the CLI's subcommands: opening the store and establishing who is signed in."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from pep_tui.bootstrap import Opened, open_services
+from pep_tui.services import Principal
+from pep_tui.services.identity import resolve_login
+from pep_tui.store import StoreKind
+
+
+def _common_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--data-dir", default=argparse.SUPPRESS,
+                        help="the data folder (default: PEP_TUI_DATA_DIR or your user data folder)")
+    parent.add_argument("--login", default=argparse.SUPPRESS,
+                        help="(SSH forced commands only) the authenticated login; see docs/operations.md")
+    parent.add_argument("--role", default=argparse.SUPPRESS, help="the role to act in, when you hold several")
+    return parent
+
+
+COMMON_OPTIONS = _common_options()
+
+
+def command(sub: argparse._SubParsersAction, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """Add a subcommand that also accepts the common options (``--data-dir``, ``--login``, ``--role``)."""
+    kwargs.setdefault("parents", []).append(COMMON_OPTIONS)
+    return sub.add_parser(name, **kwargs)
+
+
+def open_from_args(args: argparse.Namespace, expect_kind: StoreKind | None = None) -> Opened:
+    """Open the store named by ``--data-dir`` (or the settings) with the installed plugins."""
+    return open_services(getattr(args, "data_dir", None), expect_kind=expect_kind)
+
+
+def principal_from_args(opened: Opened, args: argparse.Namespace) -> Principal:
+    """The signed-in principal: the OS login, or ``--login`` where the operator trusts it."""
+    login = resolve_login(opened.settings, getattr(args, "login", None))
+    return opened.services.principal_for(login, getattr(args, "role", None))
+
+
+def print_json(value: Any) -> None:
+    """Pretty JSON on stdout."""
+    json.dump(value, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def table(rows: list[list[str]], headers: list[str]) -> str:
+    """A plain text table for terminals."""
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+    lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=False))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=False)) for r in rows]
+    return "\n".join(lines)

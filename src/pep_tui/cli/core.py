@@ -1,0 +1,140 @@
+"""Core subcommands: open the app, demo, sample, plugins, init, audit."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register the core subcommands."""
+    p = command(sub, "open", help="open the app on the configured store (the default)")
+    p.set_defaults(func=cmd_open)
+
+    p = command(sub, "demo", help="open a training sandbox with the fictional sample cohort")
+    p.add_argument("--trainee", help="a separate sandbox for this trainee")
+    p.add_argument("--reset", action="store_true", help="put the sandbox back to its starting state")
+    p.add_argument("--seed", type=int, default=2026, help="cohort seed (default 2026)")
+    p.add_argument("--children", type=int, default=60, help="cohort size (default 60)")
+    p.add_argument("--no-app", action="store_true", help="prepare the sandbox and print a summary, without the app")
+    p.set_defaults(func=cmd_demo)
+
+    p = command(sub, "sample", help="write a deterministic fictional cohort into a new training store")
+    p.add_argument("--children", type=int, default=200)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_sample)
+
+    p = command(sub, "plugins", help="list installed plugins, what they contribute and any load error")
+    p.add_argument("--json", action="store_true", help="a JSON list for scripts")
+    p.set_defaults(func=cmd_plugins)
+
+    p = command(sub, "init", help="create a live store whose first Virtual School administrator is LOGIN")
+    p.add_argument("--admin", required=True, metavar="LOGIN")
+    p.add_argument("--name", help="the administrator's display name")
+    p.set_defaults(func=cmd_init)
+
+    p = command(sub, "audit", help="print the audit trail of a child")
+    p.add_argument("child_id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_audit)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Open the app on the live store, signed in as the OS login (or the forced-command login)."""
+    opened = open_from_args(args, expect_kind="live")
+    principal = principal_from_args(opened, args)
+    from pep_tui.tui.app import run_app
+
+    run_app(opened, principal)
+    return 0
+
+
+def default_sandbox_dir(trainee: str | None) -> Path:
+    """Where a trainee's sandbox lives by default."""
+    from pep_tui.settings import default_data_dir
+
+    return default_data_dir() / "training" / (trainee or getpass.getuser())
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Create (or reuse) a training sandbox and open the app on it."""
+    from pep_tui.training import prepare_sandbox
+
+    folder = Path(args.data_dir) if getattr(args, "data_dir", None) else default_sandbox_dir(args.trainee)
+    opened, principal = prepare_sandbox(folder, seed=args.seed, children=args.children, reset=args.reset)
+    if args.no_app or not sys.stdout.isatty():
+        summaries = opened.services.children.list(principal)
+        print(f"Training sandbox (fictional data) in {folder}: {len(summaries)} children; "
+              f"signed in as {principal.display_name} ({principal.role}).")
+        return 0
+    from pep_tui.tui.app import run_app
+
+    run_app(opened, principal)
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    """Write the sample cohort into a new training store."""
+    from pep_tui.bootstrap import create_services
+    from pep_tui.sample import SAMPLE_TODAY, generate_cohort
+
+    from pep_tui.cli import UserError
+
+    if not getattr(args, "data_dir", None):
+        raise UserError("sample needs --data-dir DIR (a new or empty folder)")
+    if args.children < 1:
+        raise UserError("--children must be at least 1")
+    opened = create_services(args.data_dir, "training", clock=lambda: SAMPLE_TODAY)
+    report = generate_cohort(opened.services, children=args.children, seed=args.seed)
+    print(f"Wrote {report.children} fictional children, {report.peps} PEPs and {report.staff} staff to {args.data_dir}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    """List plugins (text or JSON)."""
+    from pep_tui.plugins.manager import load_plugins
+
+    manager = load_plugins()
+    records = sorted(manager.records.values(), key=lambda r: ({"stage": 0, "role": 1, "feature": 2}[r.kind], r.name))
+    if args.json:
+        print_json([r.as_json() for r in records])
+        return 0
+    rows = [
+        [r.name, r.kind, r.version or "-", ", ".join(r.sections) or "-", ("ERROR: " + r.error) if r.error else "ok"]
+        for r in records
+    ]
+    print(table(rows, ["plugin", "kind", "version", "sections", "status"]))
+    return 1 if any(r.error and not r.disabled for r in records) else 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a live store with its first administrator."""
+    from pep_tui.bootstrap import create_services
+    from pep_tui.settings import load_settings
+
+    folder = Path(args.data_dir) if getattr(args, "data_dir", None) else load_settings().data_dir
+    opened = create_services(folder, "live")
+    member = opened.services.staff.bootstrap_admin(args.admin, args.name or args.admin)
+    print(f"Created a live store in {folder}; {member.login} is its Virtual School administrator.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Print a child's audit trail (permission-checked)."""
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    events = opened.services.audit.for_child(principal, args.child_id)
+    if args.json:
+        print_json([e.model_dump(mode="json") for e in events])
+        return 0
+    rows = [
+        [e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.role, e.action, e.pep_id or "-", e.section_id or "-",
+         f"{e.old_revision or 0}->{e.new_revision or 0}"]
+        for e in events
+    ]
+    print(table(rows, ["when (UTC)", "who", "role", "action", "PEP", "section", "revision"]))
+    return 0

@@ -1,0 +1,68 @@
+"""``pep-tui staff add|list|disable``: map OS logins to roles and scopes (Virtual School administrators)."""
+
+from __future__ import annotations
+
+import argparse
+
+from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``staff`` and its subcommands."""
+    staff = command(sub, "staff", help="manage staff records (Virtual School administrators only)")
+    ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+
+    p = command(ssub, "add", help="add a staff record")
+    p.add_argument("login")
+    p.add_argument("--name", required=True, help="display name")
+    p.add_argument("--as", dest="roles", action="append", required=True, metavar="ROLE", help="a role id for the new record (repeatable)")
+    p.add_argument("--school", dest="schools", action="append", default=[], help="school URN (designated teachers)")
+    p.add_argument("--child", dest="children", action="append", default=[], help="child id (delegates, young people)")
+    p.add_argument("--admin", action="store_true", help="may manage staff records")
+    p.set_defaults(func=cmd_add)
+
+    p = command(ssub, "list", help="list staff records")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = command(ssub, "disable", help="stop a login signing in (the record is kept for the audit trail)")
+    p.add_argument("login")
+    p.set_defaults(func=cmd_disable)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    member = opened.services.staff.add(
+        principal,
+        {
+            "login": args.login,
+            "display_name": args.name,
+            "roles": args.roles,
+            "scope": {"school_urns": args.schools, "child_ids": args.children},
+            "admin": args.admin,
+        },
+    )
+    print(f"Added {member.login} ({', '.join(member.roles)}).")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    members = opened.services.staff.list(principal)
+    if args.json:
+        print_json([m.model_dump(mode="json") for m in members])
+        return 0
+    rows = [[m.login, m.display_name, ", ".join(m.roles), ", ".join(m.scope.school_urns) or "-",
+             "yes" if m.admin else "", "active" if m.active else "disabled"] for m in members]
+    print(table(rows, ["login", "name", "roles", "schools", "admin", "status"]))
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    member = opened.services.staff.set_active(principal, args.login, False)
+    print(f"Disabled {member.login}.")
+    return 0

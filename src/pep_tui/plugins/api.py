@@ -1,0 +1,241 @@
+"""The public types of the plugin API: what a plugin registers and what it is given.
+
+A plugin author imports from here (``from pep_tui.plugins.api import SectionSpec, Finding …``) and
+from :mod:`pep_tui.plugins` (``hookimpl``). Everything here is stable within a major API version.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from pep_tui.domain import PEP, Child, StaffMember
+    from pep_tui.settings import Policy
+
+
+class Capability(StrEnum):
+    """What a role may do. Services check these; the TUI only uses them to hide what would be refused."""
+
+    VIEW_CHILD = "child.view"
+    EDIT_CHILD = "child.edit"
+    CREATE_CHILD = "child.create"
+    START_PEP = "pep.start"
+    EDIT_PEP = "pep.edit"
+    SUBMIT_PEP = "pep.submit"
+    FINALISE_PEP = "pep.finalise"
+    ACKNOWLEDGE_PEP = "pep.acknowledge"
+    APPROVE_PEP = "pep.approve"
+    RETURN_PEP = "pep.return"
+    RATE_QA = "qa.rate"
+    VIEW_AUDIT = "audit.view"
+    GRANT_FAMILY_ACCESS = "family.grant"
+    REQUEST_FUNDING = "funding.request"
+    DECIDE_FUNDING = "funding.decide"
+    VIEW_REPORTS = "reports.view"
+    EXPORT_DATA = "data.export"
+    IMPORT_DATA = "data.import"
+
+
+class ScopeKind(StrEnum):
+    """Which children a role reaches. The service layer implements each kind; see ``services.access``."""
+
+    ALL = "all"  # every child of the LA (Virtual School)
+    CASELOAD = "caseload"  # child.social_worker == login
+    SCHOOL = "school"  # child.school_urn in staff.scope.school_urns, or child.designated_teacher == login
+    DELEGATED = "delegated"  # child.id in staff.scope.child_ids (school staff a DT delegates to)
+    PLACEMENT = "placement"  # child.carer == login
+    OWN = "own"  # the young person's own record: child.young_person_login == login
+    FAMILY = "family"  # login in child.family_access (granted by the social worker)
+    REVIEWING = "reviewing"  # child.iro == login
+
+
+class Severity(StrEnum):
+    """How serious a finding is: an ``error`` blocks submission."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class StageDefinition:
+    """An educational stage such as Key Stage 2.
+
+    ``year_groups`` are English year groups (Reception 0, Year 1 1 … Year 13 13; nursery -2 and -1).
+    """
+
+    id: str
+    title: str
+    year_groups: tuple[int, ...]
+    order: int = 0
+    description: str = ""
+    lead_role: str = "designated_teacher"
+
+
+@dataclass(frozen=True)
+class RoleDefinition:
+    """A partner role such as the designated teacher.
+
+    ``limited_view`` roles (the child, parents) see only sections that name them in ``viewers``.
+    ``read_only`` roles can hold no capability that changes data.
+    """
+
+    id: str
+    title: str
+    scope: ScopeKind
+    capabilities: frozenset[Capability]
+    description: str = ""
+    limited_view: bool = False
+    read_only: bool = False
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class SectionContext:
+    """What decides whether a section applies to a PEP (for circumstance sections)."""
+
+    child: Child
+    pep: PEP
+    previous: PEP | None = None
+
+
+@dataclass(frozen=True)
+class SampleContext:
+    """What a section's sample-data function is given: a seeded RNG and the PEP being filled."""
+
+    rng: random.Random
+    child: Child
+    pep: PEP
+    previous: PEP | None = None
+    #: Free-form facts the generator chose for this child (e.g. ``post16_route``, ``attendance_concern``).
+    story: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    """A PEP section contributed by a plugin.
+
+    Attributes:
+        id: namespaced by the plugin, ``"ks2.attainment"``; the part before the dot is the namespace.
+        title: shown as the tab title.
+        model: a pydantic model; every field should have a ``description`` (used as the form label help).
+        stages: stage ids the section applies to; ``None`` for every stage.
+        applies: optional predicate for circumstance sections (EHCP, not on roll, transition year…).
+        editors: role ids that may edit it.
+        viewers: role ids that may see it; ``None`` means every role that can see the PEP, except
+            ``limited_view`` roles, which see only sections naming them here.
+        order: position among the tabs (lower first).
+        version: schema version of ``model``; stored data records the version it was written with.
+        migrate: ``migrate(from_version, data) -> data`` upgrading stored data to ``version``.
+        required: whether the section counts towards completion and must be present to submit.
+        sample: returns sample content for the training cohort (a model instance or a dict), or None.
+        help: one paragraph for the help panel.
+    """
+
+    id: str
+    title: str
+    model: type[BaseModel]
+    stages: frozenset[str] | None = None
+    applies: Callable[[SectionContext], bool] | None = None
+    editors: frozenset[str] = frozenset()
+    viewers: frozenset[str] | None = None
+    order: int = 100
+    version: int = 1
+    migrate: Callable[[int, dict[str, Any]], dict[str, Any]] | None = None
+    required: bool = True
+    sample: Callable[[SampleContext], BaseModel | dict[str, Any] | None] | None = None
+    help: str = ""
+
+    @property
+    def namespace(self) -> str:
+        """The plugin namespace of the id (``ks2`` for ``ks2.attainment``)."""
+        return self.id.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of a validation: tied to a section and field and, where it applies, a QA criterion."""
+
+    severity: Severity
+    message: str
+    section_id: str | None = None
+    field: str | None = None
+    criterion: str | None = None  # "Q1" … "Q13"
+    validator_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """What a validator is given: the child, the PEP, parsed section models and the policy.
+
+    ``sections`` maps section id to the parsed model, or ``None`` when the section is empty or its
+    stored data does not parse (a core finding reports that).
+    """
+
+    child: Child
+    pep: PEP
+    sections: Mapping[str, BaseModel | None]
+    previous: PEP | None
+    policy: Policy
+    today: date
+
+
+@dataclass(frozen=True)
+class ValidatorSpec:
+    """A validation contributed by a plugin: ``check(ctx)`` yields :class:`Finding` objects."""
+
+    id: str
+    check: Callable[[ValidationContext], Iterable[Finding]]
+    stages: frozenset[str] | None = None
+    description: str = ""
+    criterion: str | None = None
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A screen a plugin adds to the app.
+
+    ``screen`` is an import path ``"package.module:ScreenClass"`` so that loading plugins never imports
+    Textual; the class is a Textual ``Screen`` whose constructor takes ``(services, principal)``.
+    """
+
+    id: str
+    title: str
+    roles: frozenset[str] | None = None
+    screen: str | None = None
+    description: str = ""
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """An action for the command palette (and its help), run with a :class:`CommandContext`."""
+
+    id: str
+    title: str
+    run: Callable[[Any], str | None]
+    roles: frozenset[str] | None = None
+    help: str = ""
+
+
+@dataclass
+class SampleCohort:
+    """The cohort being generated; cohort-level sample contributors may add to it."""
+
+    rng: random.Random
+    children: list[Child]
+    peps: dict[str, list[PEP]]
+    staff: list[StaffMember]
+    today: date
+    stories: dict[str, dict[str, Any]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SampleContributor = Callable[[SampleCohort], None]

@@ -1,0 +1,279 @@
+"""Loading plugins safely, one entry point at a time, and collecting their contributions.
+
+A plugin that fails to import, declares an incompatible API version, implements a hook that does not
+exist (a misspelling) or raises inside a hook is recorded with its error and left out; the rest load.
+With strict mode (``PEP_TUI_STRICT_PLUGINS=1`` or the ``strict_plugins`` setting) the first such
+problem raises :class:`PluginError` instead.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from pep_tui import PLUGIN_API_VERSION
+from pep_tui.plugins import ENTRY_POINT_GROUP, hookspecs
+from pep_tui.plugins.api import (
+    CommandSpec,
+    RoleDefinition,
+    SectionSpec,
+    StageDefinition,
+    ValidatorSpec,
+    ViewSpec,
+)
+from pep_tui.plugins.registry import Registry
+
+
+class PluginError(RuntimeError):
+    """A plugin could not be loaded (raised only in strict mode; otherwise recorded)."""
+
+
+@dataclass
+class PluginRecord:
+    """What pep-tui knows about one plugin: for ``pep-tui plugins`` and the plugins screen."""
+
+    name: str
+    kind: str = "feature"
+    version: str | None = None
+    module: str | None = None
+    api_version: str | None = None
+    hooks: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    validators: list[str] = field(default_factory=list)
+    views: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    disabled: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object printed by ``pep-tui plugins --json``."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "version": self.version,
+            "hooks": self.hooks,
+            "sections": self.sections,
+            "error": self.error,
+        }
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str) -> set[str]:
+    return {p.strip() for p in os.environ.get(name, "").split(",") if p.strip()}
+
+
+def check_api_version(declared: object) -> str | None:
+    """Return why a declared plugin API version is incompatible with this pep-tui, or ``None``."""
+    if declared is None:
+        return None
+    try:
+        major, minor = (int(p) for p in str(declared).split("."))
+        core_major, core_minor = (int(p) for p in PLUGIN_API_VERSION.split("."))
+    except ValueError:
+        return f"PEP_TUI_API_VERSION {declared!r} should look like '1.0'"
+    if major != core_major:
+        return (
+            f"targets plugin API {declared}, but this pep-tui provides API {PLUGIN_API_VERSION}; "
+            f"install a version of the plugin built for API {core_major}.x"
+        )
+    if minor > core_minor:
+        return f"targets plugin API {declared}, newer than this pep-tui's {PLUGIN_API_VERSION}; upgrade pep-tui"
+    return None
+
+
+class PluginManager:
+    """Loads plugins and builds the :class:`Registry`.
+
+    >>> pm = PluginManager()
+    >>> pm.load_entry_points()
+    >>> registry = pm.registry()
+    """
+
+    def __init__(self, *, strict: bool | None = None, disabled: Iterable[str] = ()) -> None:
+        self.strict = _env_flag("PEP_TUI_STRICT_PLUGINS") if strict is None else strict
+        self.disabled = set(disabled) | _env_list("PEP_TUI_DISABLE_PLUGINS")
+        self.only = _env_list("PEP_TUI_LOAD_PLUGINS")
+        self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self._registry: Registry | None = None
+
+    # --- loading --------------------------------------------------------------------------------
+
+    def _fail(self, record: PluginRecord, message: str) -> None:
+        record.error = message
+        print(f"pep-tui: plugin {record.name!r} not loaded: {message}", file=sys.stderr)
+        if self.strict:
+            raise PluginError(f"plugin {record.name!r}: {message}")
+
+    def load_entry_points(self, eps: Iterable[EntryPoint] | None = None) -> None:
+        """Load every plugin of the ``pep_tui`` entry-point group, each inside its own try/except."""
+        if eps is None:
+            eps = entry_points(group=ENTRY_POINT_GROUP)
+        seen: set[str] = set()
+        for ep in sorted(eps, key=lambda e: e.name):
+            if ep.name in seen:
+                continue
+            seen.add(ep.name)
+            version = ep.dist.version if ep.dist is not None else None
+            record = PluginRecord(name=ep.name, version=version, module=ep.value)
+            self.records[ep.name] = record
+            if ep.name in self.disabled or (self.only and ep.name not in self.only):
+                record.disabled = True
+                record.error = "disabled by setting"
+                continue
+            try:
+                module = ep.load()
+            except Exception as exc:  # a broken plugin must not stop the others
+                self._fail(record, f"import failed: {type(exc).__name__}: {exc}")
+                continue
+            self._register(record, module)
+
+    def load_module(self, module: ModuleType | str, name: str | None = None, version: str | None = None) -> PluginRecord:
+        """Register a module as a plugin directly (for tests and ``plugins check``)."""
+        if isinstance(module, str):
+            module = importlib.import_module(module)
+        record = PluginRecord(name=name or module.__name__, version=version, module=module.__name__)
+        self.records[record.name] = record
+        self._register(record, module)
+        return record
+
+    def _register(self, record: PluginRecord, module: ModuleType) -> None:
+        declared = getattr(module, "PEP_TUI_API_VERSION", None)
+        record.api_version = str(declared) if declared is not None else None
+        problem = check_api_version(declared)
+        if problem:
+            self._fail(record, problem)
+            return
+        if declared is None:
+            note = "does not declare PEP_TUI_API_VERSION; assuming " + PLUGIN_API_VERSION
+            record.warnings.append(note)
+            if self.strict:
+                self._fail(record, note)
+                return
+        try:
+            self.pm.register(module, name=record.name)
+        except Exception as exc:
+            self._fail(record, f"registration failed: {exc}")
+            return
+        bad = [
+            caller.name
+            for caller in self.pm.get_hookcallers(module) or []
+            if caller.spec is None
+        ]
+        if bad:
+            self.pm.unregister(module)
+            self._fail(
+                record,
+                f"implements unknown hook(s) {', '.join(sorted(bad))}; "
+                f"known hooks are {', '.join(hookspecs.HOOK_NAMES)}",
+            )
+            return
+        record.hooks = sorted(c.name for c in self.pm.get_hookcallers(module) or [])
+        custom_kind = getattr(module, "PEP_TUI_PLUGIN_KIND", None)
+        if custom_kind in {"stage", "role", "feature"}:
+            record.kind = custom_kind
+        self._registry = None
+
+    # --- collecting contributions ----------------------------------------------------------------
+
+    def _collect(self, hook_name: str, kind: type, sink: Callable[[str, Any], None]) -> None:
+        caller = getattr(self.pm.hook, hook_name)
+        for impl in caller.get_hookimpls():
+            record = self.records.get(impl.plugin_name)
+            if record is None or record.error:
+                continue
+            contributed: list[Any] = []
+
+            def register(item: Any, _contributed: list[Any] = contributed) -> None:
+                if not isinstance(item, kind):
+                    raise TypeError(f"{hook_name} registers {kind.__name__} objects, not {type(item).__name__}")
+                _contributed.append(item)
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}")
+                continue
+            for item in contributed:
+                try:
+                    sink(impl.plugin_name, item)
+                except ValueError as exc:
+                    self._fail(record, str(exc))
+                    break
+
+    def registry(self) -> Registry:
+        """Build (once) the registry of every loaded plugin's contributions."""
+        if self._registry is not None:
+            return self._registry
+        reg = Registry()
+        records = self.records
+
+        def add_stage(plugin: str, item: StageDefinition) -> None:
+            reg.add_stage(plugin, item)
+            records[plugin].stages.append(item.id)
+            records[plugin].kind = "stage" if records[plugin].kind == "feature" else records[plugin].kind
+
+        def add_role(plugin: str, item: RoleDefinition) -> None:
+            reg.add_role(plugin, item)
+            records[plugin].roles.append(item.id)
+            if records[plugin].kind == "feature":
+                records[plugin].kind = "role"
+
+        def add_section(plugin: str, item: SectionSpec) -> None:
+            reg.add_section(plugin, item)
+            records[plugin].sections.append(item.id)
+
+        def add_validator(plugin: str, item: ValidatorSpec) -> None:
+            reg.add_validator(plugin, item)
+            records[plugin].validators.append(item.id)
+
+        def add_view(plugin: str, item: ViewSpec) -> None:
+            reg.add_view(plugin, item)
+            records[plugin].views.append(item.id)
+
+        def add_command(plugin: str, item: CommandSpec) -> None:
+            reg.add_command(plugin, item)
+            records[plugin].commands.append(item.id)
+
+        def add_sample(plugin: str, item: Any) -> None:
+            reg.add_sample_contributor(plugin, item)
+
+        self._collect("register_stages", StageDefinition, add_stage)
+        self._collect("register_roles", RoleDefinition, add_role)
+        self._collect("register_sections", SectionSpec, add_section)
+        self._collect("register_validators", ValidatorSpec, add_validator)
+        self._collect("register_views", ViewSpec, add_view)
+        self._collect("register_commands", CommandSpec, add_command)
+        self._collect("register_sample_data", object, add_sample)
+        # A plugin that broke part-way contributes nothing at all.
+        broken = {name for name, r in records.items() if r.error}
+        if broken:
+            reg.drop_plugins(broken)
+        self._registry = reg
+        return reg
+
+
+def load_plugins(*, strict: bool | None = None, disabled: Iterable[str] = ()) -> PluginManager:
+    """Load the installed plugins and build their registry (the usual entry point for the app)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", DeprecationWarning)
+        manager = PluginManager(strict=strict, disabled=disabled)
+        manager.load_entry_points()
+        manager.registry()
+    return manager

@@ -1,0 +1,225 @@
+"""The registry: every stage, role, section, validator, view and command the loaded plugins contributed."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pep_tui.plugins.api import (
+    CommandSpec,
+    Finding,
+    RoleDefinition,
+    SampleContributor,
+    SectionContext,
+    SectionSpec,
+    Severity,
+    StageDefinition,
+    ValidationContext,
+    ValidatorSpec,
+    ViewSpec,
+)
+
+_SECTION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
+
+
+@dataclass
+class Registry:
+    """Answers: the stages, the roles, the sections for a PEP and role, the validators for a PEP."""
+
+    stages: dict[str, StageDefinition] = field(default_factory=dict)
+    roles: dict[str, RoleDefinition] = field(default_factory=dict)
+    sections: dict[str, SectionSpec] = field(default_factory=dict)
+    validators: dict[str, ValidatorSpec] = field(default_factory=dict)
+    views: dict[str, ViewSpec] = field(default_factory=dict)
+    commands: dict[str, CommandSpec] = field(default_factory=dict)
+    sample_contributors: list[tuple[str, SampleContributor]] = field(default_factory=list)
+    owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> plugin name
+
+    # --- adding (used by the manager) -----------------------------------------------------------
+
+    def _claim(self, kind: str, item_id: str, plugin: str, table: dict[str, Any]) -> None:
+        if item_id in table:
+            other = self.owner.get((kind, item_id), "another plugin")
+            raise ValueError(f"{kind} id {item_id!r} is already registered by {other}")
+        self.owner[(kind, item_id)] = plugin
+
+    def add_stage(self, plugin: str, stage: StageDefinition) -> None:
+        """Add a stage; a year group may belong to one stage only."""
+        self._claim("stage", stage.id, plugin, self.stages)
+        for other in self.stages.values():
+            overlap = set(other.year_groups) & set(stage.year_groups)
+            if overlap:
+                raise ValueError(f"stage {stage.id!r} claims year group(s) {sorted(overlap)} already in {other.id!r}")
+        self.stages[stage.id] = stage
+
+    def add_role(self, plugin: str, role: RoleDefinition) -> None:
+        """Add a role."""
+        self._claim("role", role.id, plugin, self.roles)
+        self.roles[role.id] = role
+
+    def add_section(self, plugin: str, section: SectionSpec) -> None:
+        """Add a section; its id must be namespaced (``namespace.name``)."""
+        if not _SECTION_ID.match(section.id):
+            raise ValueError(f"section id {section.id!r} must be namespaced like 'ks2.attainment'")
+        if not (isinstance(section.model, type) and issubclass(section.model, BaseModel)):
+            raise ValueError(f"section {section.id!r}: model must be a pydantic model class")
+        self._claim("section", section.id, plugin, self.sections)
+        self.sections[section.id] = section
+
+    def add_validator(self, plugin: str, validator: ValidatorSpec) -> None:
+        """Add a validator."""
+        self._claim("validator", validator.id, plugin, self.validators)
+        self.validators[validator.id] = validator
+
+    def add_view(self, plugin: str, view: ViewSpec) -> None:
+        """Add a view."""
+        self._claim("view", view.id, plugin, self.views)
+        self.views[view.id] = view
+
+    def add_command(self, plugin: str, command: CommandSpec) -> None:
+        """Add a palette command."""
+        self._claim("command", command.id, plugin, self.commands)
+        self.commands[command.id] = command
+
+    def add_sample_contributor(self, plugin: str, contributor: SampleContributor) -> None:
+        """Add a cohort-level sample-data contributor."""
+        if not callable(contributor):
+            raise ValueError("register_sample_data registers callables taking a SampleCohort")
+        self.sample_contributors.append((plugin, contributor))
+
+    def drop_plugins(self, names: set[str]) -> None:
+        """Remove everything contributed by the named (broken) plugins."""
+        tables = {
+            "stage": self.stages,
+            "role": self.roles,
+            "section": self.sections,
+            "validator": self.validators,
+            "view": self.views,
+            "command": self.commands,
+        }
+        for (kind, item_id), plugin in list(self.owner.items()):
+            if plugin in names:
+                tables[kind].pop(item_id, None)
+                del self.owner[(kind, item_id)]
+        self.sample_contributors = [(p, c) for p, c in self.sample_contributors if p not in names]
+
+    # --- questions ------------------------------------------------------------------------------
+
+    def stage_for_year_group(self, group: int) -> StageDefinition | None:
+        """The stage a year group belongs to, or ``None`` if no loaded stage claims it."""
+        for stage in self.stages.values():
+            if group in stage.year_groups:
+                return stage
+        return None
+
+    def ordered_stages(self) -> list[StageDefinition]:
+        """Stages in their order (youngest first)."""
+        return sorted(self.stages.values(), key=lambda s: (s.order, min(s.year_groups, default=99)))
+
+    def ordered_roles(self) -> list[RoleDefinition]:
+        """Roles in their display order."""
+        return sorted(self.roles.values(), key=lambda r: (r.order, r.title))
+
+    def role(self, role_id: str) -> RoleDefinition:
+        """A role by id; ``KeyError`` naming the known roles if there is none."""
+        try:
+            return self.roles[role_id]
+        except KeyError:
+            raise KeyError(f"unknown role {role_id!r}; known roles: {', '.join(sorted(self.roles))}") from None
+
+    def sections_for(self, ctx: SectionContext, role: str | None = None) -> list[SectionSpec]:
+        """The sections that apply to a PEP (its stage and circumstances), in tab order.
+
+        With ``role``, only those that role may see.
+        """
+        found = []
+        for spec in self.sections.values():
+            if spec.stages is not None and ctx.pep.stage not in spec.stages:
+                continue
+            if spec.applies is not None:
+                try:
+                    if not spec.applies(ctx):
+                        continue
+                except Exception as exc:  # a plugin's predicate must not break the PEP
+                    print(f"pep-tui: section {spec.id} applies() raised {type(exc).__name__}", file=sys.stderr)
+                    continue
+            if role is not None and not self.can_view_section(role, spec):
+                continue
+            found.append(spec)
+        return sorted(found, key=lambda s: (s.order, s.id))
+
+    def can_view_section(self, role: str, spec: SectionSpec) -> bool:
+        """Whether a role may see a section (limited-view roles only where named)."""
+        definition = self.roles.get(role)
+        if definition is None:
+            return False
+        if spec.viewers is None:
+            return not definition.limited_view or role in spec.editors
+        return role in spec.viewers or role in spec.editors
+
+    def can_edit_section(self, role: str, spec: SectionSpec) -> bool:
+        """Whether a role may edit a section (before any workflow or scope rule)."""
+        definition = self.roles.get(role)
+        return definition is not None and not definition.read_only and role in spec.editors
+
+    def validators_for(self, stage: str) -> list[ValidatorSpec]:
+        """The validators that apply to a PEP of a stage."""
+        return [v for v in self.validators.values() if v.stages is None or stage in v.stages]
+
+    def parse_section(self, spec: SectionSpec, data: dict[str, Any] | None, version: int | None = None) -> BaseModel:
+        """Parse stored data into the section's model, migrating older versions through the plugin.
+
+        Raises ``pydantic.ValidationError`` if the data does not fit the model.
+        """
+        data = dict(data or {})
+        if version is not None and version < spec.version and spec.migrate is not None:
+            data = spec.migrate(version, data)
+        return spec.model.model_validate(data)
+
+    def validate(self, ctx: ValidationContext) -> list[Finding]:
+        """Run every applicable validator, isolating one that raises (reported as an ``info`` finding)."""
+        findings: list[Finding] = []
+        for validator in self.validators_for(ctx.pep.stage):
+            try:
+                for finding in validator.check(ctx):
+                    if finding.validator_id is None:
+                        finding = Finding(**{**finding.__dict__, "validator_id": validator.id})
+                    findings.append(finding)
+            except Exception as exc:
+                findings.append(
+                    Finding(
+                        Severity.INFO,
+                        f"check {validator.id} could not run ({type(exc).__name__}); tell your administrator",
+                        validator_id=validator.id,
+                    )
+                )
+        order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+        return sorted(findings, key=lambda f: order[f.severity])
+
+    def parse_sections(self, ctx: SectionContext) -> tuple[dict[str, BaseModel | None], list[Finding]]:
+        """Parse every applicable section of a PEP; stored data that no longer fits becomes a finding."""
+        parsed: dict[str, BaseModel | None] = {}
+        findings: list[Finding] = []
+        for spec in self.sections_for(ctx):
+            stored = ctx.pep.sections.get(spec.id)
+            if stored is None or not stored.data:
+                parsed[spec.id] = None
+                continue
+            try:
+                parsed[spec.id] = self.parse_section(spec, stored.data, stored.version)
+            except ValidationError as exc:
+                parsed[spec.id] = None
+                for err in exc.errors():
+                    field_name = ".".join(str(p) for p in err["loc"])
+                    findings.append(Finding(Severity.ERROR, f"{spec.title}: {field_name}: {err['msg']}", spec.id, field_name))
+        return parsed, findings
+
+
+def describe(items: Iterable[str]) -> str:
+    """Comma-separated, for messages."""
+    return ", ".join(items) or "none"

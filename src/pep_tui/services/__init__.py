@@ -1,0 +1,69 @@
+"""Services: the one door for every use case. Each call takes a :class:`Principal` and refuses what
+that principal may not do (:class:`PermissionDenied`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from pep_tui.plugins.registry import Registry
+from pep_tui.services.access import PermissionDenied, can, in_scope, require
+from pep_tui.services.audit import AuditService
+from pep_tui.services.children import ChildService
+from pep_tui.services.context import ServiceContext
+from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
+from pep_tui.services.peps import PEPService
+from pep_tui.services.principal import Principal
+from pep_tui.services.staff import StaffService
+from pep_tui.services.summary import make_summariser
+from pep_tui.settings import Settings
+from pep_tui.store import Store, StoreKind  # noqa: F401  (re-exported for callers)
+
+
+class Services:
+    """All services over one store. Feature plugins may attach their own service objects to ``extra``."""
+
+    def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
+        self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
+        store.summariser = make_summariser(registry, settings.policy, clock)
+        self.children = ChildService(self.ctx)
+        self.peps = PEPService(self.ctx, self.children)
+        self.staff = StaffService(self.ctx)
+        self.audit = AuditService(self.ctx, self.children)
+        self.extra: dict[str, object] = {}
+
+    @property
+    def registry(self) -> Registry:
+        """The plugin registry."""
+        return self.ctx.registry
+
+    @property
+    def store(self) -> Store:
+        """The store (for the CLI's maintenance commands; use cases go through the services)."""
+        return self.ctx.store
+
+    def principal_for(self, login: str, role: str | None = None) -> Principal:
+        """The principal for a staff login: refused if unknown or disabled. Role switching is training-only."""
+        member = self.ctx.store.get_staff(login)
+        if member is None or not member.active:
+            raise PermissionDenied(
+                f"{login!r} is not an active pep-tui user here; ask a Virtual School administrator "
+                f"to run 'pep-tui staff add {login} …'"
+            )
+        training = self.ctx.store.kind == "training"
+        if role is not None and role not in member.roles and not training:
+            raise PermissionDenied(f"{login} does not hold the role {role!r}")
+        return Principal.from_staff(member, role, training=training)
+
+
+__all__ = [
+    "FieldProblem",
+    "InvalidInput",
+    "PermissionDenied",
+    "Principal",
+    "Services",
+    "WorkflowError",
+    "can",
+    "in_scope",
+    "require",
+]

@@ -1,0 +1,73 @@
+"""Children: listing the ones in scope, reading and changing their records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from pep_tui.domain import Child, new_id
+from pep_tui.plugins.api import Capability
+from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
+from pep_tui.services.context import ServiceContext
+from pep_tui.services.errors import InvalidInput
+from pep_tui.services.principal import Principal
+from pep_tui.store import ChildRecord, NotFound
+
+
+class ChildService:
+    """Use cases about children's records. Every call takes the :class:`Principal` it is made for."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def list(self, principal: Principal) -> list[dict[str, Any]]:
+        """Summaries of the children in the principal's scope (from the index; no child file is read)."""
+        require(self.ctx.registry, principal, Capability.VIEW_CHILD)
+        return [s for s in self.ctx.store.summaries().values() if summary_in_scope(self.ctx.registry, principal, s)]
+
+    def record(self, principal: Principal, child_id: str) -> ChildRecord:
+        """A child with their PEPs; refused (without reading data out) if out of scope."""
+        require(self.ctx.registry, principal, Capability.VIEW_CHILD)
+        try:
+            record = self.ctx.store.load_child(child_id)
+        except NotFound:
+            raise PermissionDenied("no such child in your scope") from None
+        if not in_scope(self.ctx.registry, principal, record.child):
+            raise PermissionDenied(f"this child is not in your scope as {role_of(self.ctx.registry, principal).title.lower()}")
+        return record
+
+    def get(self, principal: Principal, child_id: str) -> Child:
+        """A child's record."""
+        return self.record(principal, child_id).child
+
+    def create(self, principal: Principal, data: dict[str, Any] | Child) -> Child:
+        """Add a child (Virtual School, social worker). ``data`` may omit ``id``."""
+        require(self.ctx.registry, principal, Capability.CREATE_CHILD)
+        if isinstance(data, Child):
+            child = data
+        else:
+            try:
+                child = Child.model_validate({"id": new_id("child"), **data})
+            except ValidationError as exc:
+                raise InvalidInput.from_validation_error("New child", exc) from None
+        if self.ctx.store.kind == "training":
+            child = child.model_copy(update={"training": True})
+        if not in_scope(self.ctx.registry, principal, child):
+            raise PermissionDenied("you may only add children who will be in your own scope")
+        return self.ctx.store.create_child(child, principal.login, principal.role)
+
+    def update(self, principal: Principal, child_id: str, changes: dict[str, Any], expected_revision: int) -> Child:
+        """Change fields of a child's record, refusing a stale revision (``Conflict``) or bad values."""
+        record = self.record(principal, child_id)
+        require(self.ctx.registry, principal, Capability.EDIT_CHILD, record.child)
+        forbidden = {"id", "revision", "training"} & set(changes)
+        if forbidden:
+            raise PermissionDenied(f"{', '.join(sorted(forbidden))} cannot be changed")
+        try:
+            updated = Child.model_validate({**record.child.model_dump(), **changes})
+        except ValidationError as exc:
+            raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None
+        if "family_access" in changes:
+            require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, record.child)
+        return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role, sorted(changes))

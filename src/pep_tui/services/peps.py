@@ -1,0 +1,204 @@
+"""PEPs: starting one, reading it as a role may see it, saving sections, validation and completion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pep_tui.domain import PEP, PEPStatus, SectionData, TermRef, new_id, utcnow, year_group
+from pep_tui.plugins.api import Capability, Finding, SectionContext, SectionSpec, Severity, ValidationContext
+from pep_tui.services.access import PermissionDenied, require, role_of
+from pep_tui.services.children import ChildService
+from pep_tui.services.context import ServiceContext
+from pep_tui.services.errors import InvalidInput, WorkflowError
+from pep_tui.services.principal import Principal
+from pep_tui.store import ChildRecord
+
+#: Statuses in which sections may be edited.
+EDITABLE_STATUSES = frozenset({PEPStatus.NOT_STARTED, PEPStatus.IN_PROGRESS, PEPStatus.RETURNED})
+
+
+@dataclass(frozen=True)
+class SectionState:
+    """A section as one principal sees it: may they edit it, how complete is it."""
+
+    spec: SectionSpec
+    editable: bool
+    filled: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        """All required fields filled."""
+        return self.filled >= self.total
+
+
+def count_completion(model: type[BaseModel], data: dict[str, Any]) -> tuple[int, int]:
+    """(required fields done, required fields total) for section data.
+
+    A field counts as required when the model gives it no default or marks it ``json_schema_extra=
+    {"required": True}``; with none such, every field counts.
+    """
+    fields = model.model_fields
+    required = [
+        n for n, f in fields.items() if f.is_required() or (isinstance(f.json_schema_extra, dict) and f.json_schema_extra.get("required"))
+    ]
+    names = required or list(fields)
+    done = sum(1 for n in names if data.get(n) not in (None, "", [], {}))
+    return done, len(names)
+
+
+class PEPService:
+    """Use cases about PEPs. Every call takes the :class:`Principal` it is made for."""
+
+    def __init__(self, ctx: ServiceContext, children: ChildService) -> None:
+        self.ctx = ctx
+        self.children = children
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def section_context(self, record: ChildRecord, pep: PEP) -> SectionContext:
+        """The context deciding which sections apply to a PEP."""
+        previous = next((p for p in record.peps if p.id == pep.previous_pep_id), None)
+        return SectionContext(child=record.child, pep=pep, previous=previous)
+
+    def visible_sections(self, principal: Principal, record: ChildRecord, pep: PEP) -> list[SectionState]:
+        """The sections of a PEP the principal may see, with whether they may edit each and its completion."""
+        registry = self.ctx.registry
+        specs = registry.sections_for(self.section_context(record, pep), role=principal.role)
+        can_edit = self._may_edit_pep(principal, pep)
+        states = []
+        for spec in specs:
+            editable = can_edit and registry.can_edit_section(principal.role, spec)
+            if editable and principal.scope.sections and spec.id not in principal.scope.sections:
+                editable = False
+            filled, total = count_completion(spec.model, pep.section(spec.id))
+            states.append(SectionState(spec, editable, filled, total))
+        return states
+
+    def _may_edit_pep(self, principal: Principal, pep: PEP) -> bool:
+        role = self.ctx.registry.roles.get(principal.role)
+        return (
+            role is not None
+            and Capability.EDIT_PEP in role.capabilities
+            and pep.status in EDITABLE_STATUSES
+            and pep.superseded_by is None
+        )
+
+    def get(self, principal: Principal, child_id: str, pep_id: str) -> PEP:
+        """A PEP with only the sections (and plugin data) the principal's role may see."""
+        record = self.children.record(principal, child_id)
+        return self._visible_copy(principal, record, record.pep(pep_id))
+
+    def history(self, principal: Principal, child_id: str) -> list[PEP]:
+        """Every PEP of a child, oldest first, as the principal may see them."""
+        record = self.children.record(principal, child_id)
+        return [self._visible_copy(principal, record, p) for p in record.peps]
+
+    def _visible_copy(self, principal: Principal, record: ChildRecord, pep: PEP) -> PEP:
+        visible = {s.spec.id for s in self.visible_sections(principal, record, pep)}
+        role = role_of(self.ctx.registry, principal)
+        update: dict[str, Any] = {"sections": {k: v for k, v in pep.sections.items() if k in visible}}
+        if role.limited_view:
+            update |= {"plugin_data": {}, "qa_ratings": [], "return_reason": None}
+        return pep.model_copy(update=update)
+
+    # --- starting -----------------------------------------------------------------------------
+
+    def start(self, principal: Principal, child_id: str, term: TermRef | None = None, interim: bool = False) -> PEP:
+        """Start the PEP for a term (this term by default), carrying forward the previous PEP's targets."""
+        record = self.children.record(principal, child_id)
+        require(self.ctx.registry, principal, Capability.START_PEP, record.child)
+        term = term or TermRef.containing(self.ctx.today())
+        live = [p for p in record.peps if p.term_ref == term and p.superseded_by is None]
+        if live:
+            raise WorkflowError(f"{record.child.display_name} already has a {term.label} PEP")
+        group = year_group(record.child.date_of_birth, term.start)
+        stage = self.ctx.registry.stage_for_year_group(group)
+        if stage is None:
+            raise WorkflowError(f"no installed stage covers year group {group} ({record.child.display_name})")
+        previous = next((p for p in reversed(record.peps) if p.term_ref < term), None)
+        now = utcnow()
+        pep = PEP(
+            id=new_id("pep"), child_id=child_id, academic_year=term.academic_year, term=term.term,
+            stage=stage.id, year_group=group, initial=not record.peps, interim=interim,
+            previous_pep_id=previous.id if previous else None,
+            created_by=principal.login, created_at=now, updated_by=principal.login, updated_at=now,
+        )
+        pep = carry_forward(pep, previous, principal.login)
+        return self.ctx.store.save_pep(pep, None, principal.login, principal.role, action="pep.start",
+                                       detail={"term": term.label, "stage": stage.id})
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save_section(
+        self,
+        principal: Principal,
+        child_id: str,
+        pep_id: str,
+        section_id: str,
+        data: dict[str, Any] | BaseModel,
+        expected_revision: int,
+    ) -> PEP:
+        """Validate and save one section. Bad input raises :class:`InvalidInput` naming each field; a
+        stale ``expected_revision`` raises ``Conflict``; nothing is written in either case."""
+        record = self.children.record(principal, child_id)
+        require(self.ctx.registry, principal, Capability.EDIT_PEP, record.child)
+        pep = record.pep(pep_id)
+        state = next((s for s in self.visible_sections(principal, record, pep) if s.spec.id == section_id), None)
+        if state is None:
+            raise PermissionDenied(f"section {section_id} is not part of this PEP for your role")
+        if not state.editable:
+            if pep.status not in EDITABLE_STATUSES:
+                raise PermissionDenied(f"this PEP is {pep.status.label.lower()} and cannot be edited")
+            raise PermissionDenied(f"{state.spec.title} is not editable by your role")
+        if isinstance(data, BaseModel):
+            data = data.model_dump(mode="json")
+        try:
+            model = state.spec.model.model_validate(data)
+        except ValidationError as exc:
+            raise InvalidInput.from_validation_error(state.spec.title, exc) from None
+        stored = SectionData(
+            version=state.spec.version, data=model.model_dump(mode="json"), updated_by=principal.login, updated_at=utcnow()
+        )
+        status = PEPStatus.IN_PROGRESS if pep.status is PEPStatus.NOT_STARTED else pep.status
+        changed = pep.model_copy(update={"sections": {**pep.sections, section_id: stored}, "status": status})
+        return self.ctx.store.save_pep(changed, expected_revision, principal.login, principal.role,
+                                       action="pep.save_section", section_id=section_id)
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def validate(self, principal: Principal, child_id: str, pep_id: str) -> list[Finding]:
+        """Every finding for a PEP: stored data that no longer fits, plus all plugins' validators."""
+        record = self.children.record(principal, child_id)
+        return self.findings_for(record, record.pep(pep_id))
+
+    def findings_for(self, record: ChildRecord, pep: PEP) -> list[Finding]:
+        """Findings for a PEP already loaded (used by workflow and QA)."""
+        registry = self.ctx.registry
+        sctx = self.section_context(record, pep)
+        parsed, findings = registry.parse_sections(sctx)
+        for spec in registry.sections_for(sctx):
+            if spec.required and parsed.get(spec.id) is None and not any(f.section_id == spec.id for f in findings):
+                findings.append(Finding(Severity.WARNING, f"{spec.title} has not been filled in", spec.id))
+        vctx = ValidationContext(
+            child=record.child, pep=pep, sections=parsed, previous=sctx.previous,
+            policy=self.ctx.settings.policy, today=self.ctx.today(),
+        )
+        return [*findings, *registry.validate(vctx)]
+
+
+def carry_forward(pep: PEP, previous: PEP | None, actor: str) -> PEP:
+    """Copy the previous PEP's targets into this one's review section (open targets for review)."""
+    from pep_tui.domain.pep import PREVIOUS_TARGETS_SECTION
+
+    if previous is None or not previous.targets:
+        return pep
+    reviews = [
+        {"target_id": t.id, "description": t.description, "owner": t.owner, "outcome": None, "comment": ""}
+        for t in previous.targets
+    ]
+    data = SectionData(data={"reviews": reviews}, updated_by=actor, updated_at=utcnow())
+    return pep.model_copy(update={"sections": {**pep.sections, PREVIOUS_TARGETS_SECTION: data}})

@@ -1,0 +1,106 @@
+"""Durable files: owner-only permissions, atomic replace with fsync, and a TinyDB storage built on them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+class CorruptFile(Exception):
+    """A store file that does not parse. It is never overwritten."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: cannot be read ({reason})")
+        self.path = path
+        self.reason = reason
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a folder (and parents) owner-only; leave an existing one as it is."""
+    old = os.umask(0o077)
+    try:
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    finally:
+        os.umask(old)
+    return path
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries to disk (so a rename survives power loss)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a crash leaves either the old or the new file, never a torn one.
+
+    Temp file in the same folder (0600), write, fsync, ``os.replace``, fsync the folder. If the disk is
+    full the temp file is removed and the old file is untouched.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    fsync_dir(path.parent)
+
+
+def dump_json(value: Any) -> bytes:
+    """JSON bytes (orjson; dates as ISO strings)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+def load_json(path: Path) -> Any:
+    """Parse a JSON file; :class:`CorruptFile` if it does not parse. ``FileNotFoundError`` passes through."""
+    raw = path.read_bytes()
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise CorruptFile(path, f"not valid JSON: {exc}") from None
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that reads with orjson and writes atomically (never a torn file).
+
+    Unlike TinyDB's ``JSONStorage`` it never truncates a file in place, and it refuses to treat a file
+    that does not parse as empty: it raises :class:`CorruptFile` so nothing overwrites it.
+    """
+
+    def __init__(self, path: str | Path, create: bool = True) -> None:
+        self.path = Path(path)
+        self.create = create
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            data = load_json(self.path)
+        except FileNotFoundError:
+            return None
+        if not isinstance(data, dict):
+            raise CorruptFile(self.path, "not a TinyDB document")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        atomic_write_bytes(self.path, dump_json(data))
+
+    def close(self) -> None:
+        pass
