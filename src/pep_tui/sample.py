@@ -13,7 +13,7 @@ import io
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -124,7 +124,7 @@ def _school_for(rng: random.Random, group: int, school_list: list[School]) -> Sc
 
 
 def _stamp(day: date) -> datetime:
-    return datetime.combine(day, time(10, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
 def build_cohort(registry, policy, *, children: int, seed: int, today: date = SAMPLE_TODAY, history: int = 3) -> SampleCohort:

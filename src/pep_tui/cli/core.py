@@ -80,9 +80,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_sample(args: argparse.Namespace) -> int:
     """Write the sample cohort into a new training store."""
     from pep_tui.bootstrap import create_services
-    from pep_tui.sample import SAMPLE_TODAY, generate_cohort
-
     from pep_tui.cli import UserError
+    from pep_tui.sample import SAMPLE_TODAY, generate_cohort
 
     if not getattr(args, "data_dir", None):
         raise UserError("sample needs --data-dir DIR (a new or empty folder)")

@@ -13,7 +13,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
 
     p = command(ssub, "add", help="add a staff record")
-    p.add_argument("login")
+    p.add_argument("staff_login", metavar="LOGIN")
     p.add_argument("--name", required=True, help="display name")
     p.add_argument("--as", dest="roles", action="append", required=True, metavar="ROLE", help="a role id for the new record (repeatable)")
     p.add_argument("--school", dest="schools", action="append", default=[], help="school URN (designated teachers)")
@@ -26,7 +26,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     p = command(ssub, "disable", help="stop a login signing in (the record is kept for the audit trail)")
-    p.add_argument("login")
+    p.add_argument("staff_login", metavar="LOGIN")
     p.set_defaults(func=cmd_disable)
 
 
@@ -36,7 +36,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     member = opened.services.staff.add(
         principal,
         {
-            "login": args.login,
+            "login": args.staff_login,
             "display_name": args.name,
             "roles": args.roles,
             "scope": {"school_urns": args.schools, "child_ids": args.children},
@@ -63,6 +63,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_disable(args: argparse.Namespace) -> int:
     opened = open_from_args(args)
     principal = principal_from_args(opened, args)
-    member = opened.services.staff.set_active(principal, args.login, False)
+    member = opened.services.staff.set_active(principal, args.staff_login, False)
     print(f"Disabled {member.login}.")
     return 0

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from pep_tui.domain.school_year import Term, TermRef
 from pep_tui.domain.target import Target
 
-
 #: The section that holds a PEP's SMART targets; PP+ requests and carry-forward refer to its target ids.
 TARGETS_SECTION = "shared.targets"
 #: The section that records the meeting: ``meeting_date``, ``attendees`` (list of Attendee), ``next_meeting_date``.

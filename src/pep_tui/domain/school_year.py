@@ -8,9 +8,9 @@ are negative (age 3 → -1, age 2 → -2).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import total_ordering
 from datetime import date
 from enum import StrEnum
+from functools import total_ordering
 
 
 class Term(StrEnum):

@@ -8,7 +8,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pep_tui.domain import PEP, PEPStatus, SectionData, TermRef, new_id, utcnow, year_group
-from pep_tui.plugins.api import Capability, Finding, SectionContext, SectionSpec, Severity, ValidationContext
+from pep_tui.plugins.api import (
+    Capability,
+    Finding,
+    SectionContext,
+    SectionSpec,
+    Severity,
+    ValidationContext,
+)
 from pep_tui.services.access import PermissionDenied, require, role_of
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
