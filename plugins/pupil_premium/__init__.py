@@ -1,0 +1,83 @@
+"""Pupil Premium Plus: requests tied to PEP targets, Virtual School decisions, and the budget by year.
+
+A feature plugin. It contributes:
+
+* the PEP section ``pupil_premium.requests`` (designated teacher and Virtual School edit it while the
+  PEP is being written; every request must name the PEP targets it serves, QA criterion Q7);
+* the Q7 validator;
+* views for the Virtual School (decision queue, budget dashboard) and a child's PP+ history;
+* a year of sample requests, decisions and payments for the training cohort.
+
+Decisions, allocations, payments and impact reviews go through :class:`PupilPremiumService` (see
+:func:`pupil_premium`), never through section editing: they happen after a PEP is submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
+
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import SampleContributor, SectionSpec, ValidatorSpec, ViewSpec
+
+PEP_TUI_API_VERSION = "1.0"
+
+SECTION = SectionSpec(
+    id=REQUESTS_SECTION,
+    title="Pupil Premium Plus",
+    model=RequestsSection,
+    editors=frozenset({"designated_teacher", "virtual_school"}),
+    order=75,
+    required=False,
+    help=(
+        "Requests for Pupil Premium Plus this term. Each request is costed and names the PEP target(s) it "
+        "serves, with the intervention, provider, EEF category, dates and how the support will end. The "
+        "Virtual School decides once the PEP is submitted."
+    ),
+)
+
+
+@hookimpl
+def register_sections(register: Callable[[SectionSpec], None]) -> None:
+    """The PP+ requests section."""
+    register(SECTION)
+
+
+@hookimpl
+def register_validators(register: Callable[[ValidatorSpec], None]) -> None:
+    """QA criterion Q7."""
+    from pep_tui_plugins.pupil_premium.validation import check_q7
+
+    register(ValidatorSpec(id="pupil_premium.q7", check=check_q7, criterion=Q7,
+                           description="PP+ costed, linked to specific targets, impact reviewed next term"))
+
+
+@hookimpl
+def register_views(register: Callable[[ViewSpec], None]) -> None:
+    """The Virtual School's decision queue and budget dashboard; a child's PP+ history."""
+    module = "pep_tui_plugins.pupil_premium.views"
+    register(ViewSpec(id="pupil_premium.decisions", title="PP+ decision queue", roles=frozenset({"virtual_school"}),
+                      screen=f"{module}:DecisionQueueScreen",
+                      description="Requests awaiting a decision: one key per decision"))
+    register(ViewSpec(id="pupil_premium.budget", title="PP+ budget", roles=frozenset({"virtual_school"}),
+                      screen=f"{module}:BudgetDashboardScreen",
+                      description="Grant, top-slice, allocations, payments and what is at risk at 31 March"))
+    register(ViewSpec(id="pupil_premium.history", title="PP+ history",
+                      roles=frozenset({"virtual_school", "designated_teacher"}),
+                      screen=f"{module}:ChildHistoryScreen", description="A child's PP+ requests, decisions and impact"))
+
+
+@hookimpl
+def register_sample_data(register: Callable[[SampleContributor], None]) -> None:
+    """A year of PP+ in the training cohort."""
+    from pep_tui_plugins.pupil_premium.sample import add_sample_funding
+
+    register(add_sample_funding)
+
+
+def pupil_premium(services):  # -> PupilPremiumService
+    """The PP+ service of ``services`` (see :mod:`pep_tui_plugins.pupil_premium.service`)."""
+    from pep_tui_plugins.pupil_premium.service import pupil_premium as get
+
+    return get(services)

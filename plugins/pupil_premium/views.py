@@ -1,0 +1,324 @@
+"""Screens for Pupil Premium Plus: the Virtual School's decision queue, the budget dashboard and a
+child's PP+ history. Each is constructed as ``Screen(services, principal)``; every action goes through
+:class:`~pep_tui_plugins.pupil_premium.service.PupilPremiumService`, which checks permission.
+
+User text (names, interventions, reasons) is always shown as plain text, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pep_tui_plugins.pupil_premium.models import DecisionKind
+from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_pounds
+from pep_tui_plugins.pupil_premium.service import RequestView, pupil_premium
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from pep_tui.services import InvalidInput, PermissionDenied, Principal, Services, WorkflowError
+from pep_tui.store import StoreError
+from pep_tui.tui.text import clean, literal
+
+USER_ERRORS = (InvalidInput, PermissionDenied, WorkflowError, StoreError)
+
+
+class PromptScreen(ModalScreen[dict[str, str] | None]):
+    """Asks for a few values (Enter in the last field confirms, Escape cancels)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pupil_premium.prompt.cancel")]
+    DEFAULT_CSS = """
+    PromptScreen { align: center middle; }
+    PromptScreen > Vertical { width: 70; height: auto; border: round $accent; padding: 1 2; background: $surface; }
+    """
+
+    def __init__(self, title: str, fields: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(literal(self.title_text))
+            for name, label in self.fields:
+                yield Label(literal(label))
+                yield Input(id=f"prompt-{name}")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+            return
+        self.dismiss({name: self.query_one(f"#prompt-{name}", Input).value for name, _ in self.fields})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class DecisionQueueScreen(Screen[None]):
+    """Requests awaiting a decision. One key per decision: a approve, p part-approve, d decline,
+    r refer to panel."""
+
+    BINDINGS = [
+        Binding("a", "decide('approve')", "Approve", id="pupil_premium.queue.approve"),
+        Binding("p", "decide('part_approve')", "Part-approve", id="pupil_premium.queue.part_approve"),
+        Binding("d", "decide('decline')", "Decline", id="pupil_premium.queue.decline"),
+        Binding("r", "decide('refer')", "Refer to panel", id="pupil_premium.queue.refer"),
+        Binding("g", "reload", "Reload", id="pupil_premium.queue.reload"),
+        Binding("escape", "close", "Back", id="pupil_premium.queue.close"),
+    ]
+
+    def __init__(self, services: Services, principal: Principal) -> None:
+        super().__init__()
+        self.services = services
+        self.principal = principal
+        self.pp = pupil_premium(services)
+        self.items: list[RequestView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("PP+ decision queue", style="bold"), id="pp-title")
+        yield DataTable(id="pp-queue", cursor_type="row", zebra_stripes=True)
+        yield Static(id="pp-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Child", "School", "Term", "Asked", "Status", "Intervention")
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        """Read the queue again."""
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        try:
+            self.items = self.pp.queue(self.principal)
+        except USER_ERRORS as exc:
+            self.items = []
+            self.notify(clean(exc), severity="error", markup=False)
+        for item in self.items:
+            status = item.status.label + (f" (first: {item.first_approver})" if item.first_approver else "")
+            table.add_row(literal(item.child_name), literal(item.school_name), literal(item.term),
+                          Text(format_pence(item.requested_pence), justify="right"), literal(status),
+                          literal(item.request.intervention))
+        self.query_one("#pp-title", Static).update(Text(f"PP+ decision queue: {len(self.items)} awaiting", style="bold"))
+        if self.items:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self._show_detail()
+
+    @property
+    def current(self) -> RequestView | None:
+        """The request under the cursor."""
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0 or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        item = self.current
+        detail = self.query_one("#pp-detail", Static)
+        if item is None:
+            detail.update(Text("Nothing awaits a decision."))
+            return
+        r = item.request
+        text = Text()
+        text.append(f"{clean(item.child_name)} ({item.term} PEP)\n", style="bold")
+        text.append(f"{format_pence(item.requested_pence)} for {clean(r.intervention)}, provider {clean(r.provider) or '-'}\n")
+        text.append(f"{r.eef_category.label}; {r.start_date:%d %b %Y} to {r.end_date:%d %b %Y}; {len(r.target_ids)} target(s)\n")
+        text.append(f"Exit strategy: {clean(r.exit_strategy)}")
+        detail.update(text)
+
+    def action_decide(self, kind: str) -> None:
+        """Decide the request under the cursor (asking for an amount or reason where needed)."""
+        item = self.current
+        if item is None:
+            return
+        decision = DecisionKind(kind)
+        if decision is DecisionKind.PART_APPROVE:
+            fields = [("amount", f"Amount to approve (asked {format_pence(item.requested_pence)})"), ("reason", "Reason")]
+            self.app.push_screen(PromptScreen("Part-approve", fields), lambda v: self._decide(item, decision, v))
+        elif decision is DecisionKind.DECLINE:
+            self.app.push_screen(PromptScreen("Decline", [("reason", "Reason (shared with the school)")]),
+                                 lambda v: self._decide(item, decision, v))
+        else:
+            self._decide(item, decision, {})
+
+    def _decide(self, item: RequestView, kind: DecisionKind, values: dict[str, str] | None) -> None:
+        if values is None:
+            return
+        try:
+            amount = parse_pounds(values["amount"]) if values.get("amount") else None
+            result = self.pp.decide(self.principal, item.child_id, item.pep_id, item.request.id, kind,
+                                    amount_pence=amount, reason=values.get("reason", ""),
+                                    expected_revision=item.pep_revision)
+        except (ValueError, *USER_ERRORS) as exc:
+            self.notify(clean(exc), severity="error", markup=False)
+            return
+        self.notify(f"{clean(item.child_name)}: {result.status.label.lower()}", markup=False)
+        self.action_reload()
+
+    def action_close(self) -> None:
+        """Back to where the screen was opened from."""
+        self.app.pop_screen()
+
+
+class BudgetDashboardScreen(Screen[None]):
+    """The ledger: grant, top-slice, allocated, paid, committed and remaining, by school or child."""
+
+    BINDINGS = [
+        Binding("y", "toggle_year_kind", "FY / AY", id="pupil_premium.budget.year_kind"),
+        Binding("left_square_bracket", "year(-1)", "Earlier year", id="pupil_premium.budget.earlier"),
+        Binding("right_square_bracket", "year(1)", "Later year", id="pupil_premium.budget.later"),
+        Binding("c", "toggle_rows", "Schools / children", id="pupil_premium.budget.rows"),
+        Binding("g", "reload", "Reload", id="pupil_premium.budget.reload"),
+        Binding("escape", "close", "Back", id="pupil_premium.budget.close"),
+    ]
+
+    def __init__(self, services: Services, principal: Principal, today: date | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.principal = principal
+        self.pp = pupil_premium(services)
+        self.period = Period.containing("fy", today or services.ctx.today())
+        self.by_child = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="pp-summary")
+        yield DataTable(id="pp-rows", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.query_one(DataTable).focus()
+
+    def action_reload(self) -> None:
+        """Recompute the ledger."""
+        try:
+            ledger = self.pp.budget.ledger(self.principal, self.period)
+        except USER_ERRORS as exc:
+            self.notify(clean(exc), severity="error", markup=False)
+            return
+        text = Text()
+        text.append(f"{self.period.title}  ({self.period.start:%d %b %Y} to {self.period.end:%d %b %Y})\n", style="bold")
+        for label, pence in [("Grant", ledger.grant_pence), ("Top-slice", ledger.top_slice_pence),
+                             ("Allocated", ledger.allocated_pence), ("Unallocated", ledger.unallocated_pence),
+                             ("Paid to schools", ledger.paid_pence), ("Central spending", ledger.central_paid_pence),
+                             ("Committed, not yet paid", ledger.committed_pence)]:
+            text.append(f"{label:<26}{format_pence(pence):>16}\n")
+        end = "31 March" if self.period.kind == "fy" else "31 August"
+        text.append(f"{'Not paid out by ' + end:<26}{format_pence(ledger.held_centrally_pence):>16}",
+                    style="bold" if self.period.kind == "fy" else "")
+        if self.period.kind == "fy" and ledger.held_centrally_pence:
+            text.append("  (at risk of recovery)")
+        for warning in ledger.warnings:
+            text.append(f"\n! {warning}", style="bold red")
+        self.query_one("#pp-summary", Static).update(text)
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_columns("Child" if self.by_child else "School", "Allocated", "Paid", "Committed", "Requests")
+        for row in ledger.per_child if self.by_child else ledger.per_school:
+            table.add_row(literal(row.name), *(Text(format_pence(p), justify="right") for p in
+                                            (row.allocated_pence, row.paid_pence, row.committed_pence)),
+                          Text(str(row.requests), justify="right"))
+
+    def action_toggle_year_kind(self) -> None:
+        """Switch between the financial-year and academic-year views."""
+        self.period = Period("ay" if self.period.kind == "fy" else "fy", self.period.start_year)
+        self.action_reload()
+
+    def action_year(self, step: int) -> None:
+        """An earlier or later year."""
+        self.period = Period(self.period.kind, self.period.start_year + step)
+        self.action_reload()
+
+    def action_toggle_rows(self) -> None:
+        """Rows by school or by child."""
+        self.by_child = not self.by_child
+        self.action_reload()
+
+    def action_close(self) -> None:
+        """Back."""
+        self.app.pop_screen()
+
+
+class ChildHistoryScreen(Screen[None]):
+    """A child's PP+ history: pick a child (type to filter, Enter), see requests, decisions, payments
+    and impact."""
+
+    BINDINGS = [Binding("escape", "close", "Back", id="pupil_premium.history.close")]
+
+    def __init__(self, services: Services, principal: Principal) -> None:
+        super().__init__()
+        self.services = services
+        self.principal = principal
+        self.pp = pupil_premium(services)
+        self.child_summaries: list[dict] = []
+        self.shown: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Type to filter children, Enter to choose", id="pp-filter")
+        yield DataTable(id="pp-children", cursor_type="row")
+        yield DataTable(id="pp-history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        try:
+            self.child_summaries = sorted(self.services.children.list(self.principal), key=lambda s: str(s.get("name", "")))
+        except USER_ERRORS as exc:
+            self.notify(clean(exc), severity="error", markup=False)
+        self.query_one("#pp-children", DataTable).add_columns("Child", "School")
+        self.query_one("#pp-history", DataTable).add_columns(
+            "Term", "Intervention", "Asked", "Status", "Approved", "Paid", "Impact")
+        self._filter("")
+        self.query_one("#pp-filter", Input).focus()
+
+    def _filter(self, text: str) -> None:
+        table = self.query_one("#pp-children", DataTable)
+        table.clear()
+        needle = text.lower().strip()
+        self.shown = [s for s in self.child_summaries if needle in str(s.get("name", "")).lower()]
+        for s in self.shown:
+            table.add_row(literal(str(s.get("name", ""))), literal(str(s.get("school_name") or "")))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._filter(event.value)
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        if self.shown:
+            self.show_child(self.shown[self.query_one("#pp-children", DataTable).cursor_row]["child_id"])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "pp-children" and self.shown:
+            self.show_child(self.shown[event.cursor_row]["child_id"])
+
+    def show_child(self, child_id: str) -> None:
+        """Fill the history table for one child."""
+        table = self.query_one("#pp-history", DataTable)
+        table.clear()
+        try:
+            items = self.pp.history(self.principal, child_id)
+            bases = self.pp.base_payments(self.principal, child_id)
+        except USER_ERRORS as exc:
+            self.notify(clean(exc), severity="error", markup=False)
+            return
+        for term, base in bases:
+            table.add_row(literal(term), Text("Termly base payment"), Text(""), Text(f"Released ({base.rating})"),
+                          Text(format_pence(base.amount_pence)), Text(format_pence(base.amount_pence)), Text(""))
+        for v in items:
+            impact = v.impact.outcome.value.replace("_", " ") if v.impact else ""
+            table.add_row(literal(v.term), literal(v.request.intervention), Text(format_pence(v.requested_pence)),
+                          literal(v.status.label), Text(format_pence(v.approved_pence)), Text(format_pence(v.paid_pence)),
+                          Text(impact))
+        table.focus()
+
+    def action_close(self) -> None:
+        """Back."""
+        self.app.pop_screen()

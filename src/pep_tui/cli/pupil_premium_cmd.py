@@ -1,0 +1,160 @@
+"""``pep-tui pupil-premium`` (alias ``pp``): the PP+ queue, decisions, payments, base payments and the
+ledger (as a table or CSV). Available when the Pupil Premium Plus plugin is installed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from pep_tui.cli.common import command, open_from_args, principal_from_args, table
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """Register ``pupil-premium`` and its subcommands."""
+    pp = command(sub, "pupil-premium", aliases=["pp"], help="Pupil Premium Plus: queue, decisions, ledger")
+    psub = pp.add_subparsers(dest="pp_command", metavar="ACTION", required=True)
+
+    p = command(psub, "queue", help="requests awaiting a Virtual School decision")
+    p.set_defaults(func=cmd_queue)
+
+    p = command(psub, "decide", help="approve, part-approve, decline or refer a request")
+    p.add_argument("child_id")
+    p.add_argument("pep_id")
+    p.add_argument("request_id")
+    p.add_argument("decision", choices=["approve", "part_approve", "decline", "refer"])
+    p.add_argument("--amount", help="pounds approved (part-approve), e.g. 400 or £250.50")
+    p.add_argument("--reason", default="", help="why (required to part-approve or decline)")
+    p.set_defaults(func=cmd_decide)
+
+    p = command(psub, "pay", help="record a payment against an approved request")
+    p.add_argument("child_id")
+    p.add_argument("pep_id")
+    p.add_argument("request_id")
+    p.add_argument("--amount", required=True, help="pounds paid, e.g. 400")
+    p.add_argument("--on", required=True, type=date.fromisoformat, help="payment date, YYYY-MM-DD")
+    p.add_argument("--reference", default="", help="invoice or payment reference")
+    p.set_defaults(func=cmd_pay)
+
+    p = command(psub, "release-base", help="release the termly base payment for PEPs approved at the QA threshold")
+    p.add_argument("term", help="e.g. spring-2025-26")
+    p.set_defaults(func=cmd_release)
+
+    p = command(psub, "ledger", help="the ledger of a financial or academic year")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--fy", help="financial year, e.g. 2025-26 (default: this one)")
+    when.add_argument("--ay", help="academic year, e.g. 2025-26")
+    p.add_argument("--by", choices=["school", "child"], default="school")
+    p.add_argument("--csv", metavar="FILE", help="write the ledger as CSV ('-' for standard output)")
+    p.set_defaults(func=cmd_ledger)
+
+
+def _open(args: argparse.Namespace):
+    from pep_tui.cli import UserError
+
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    try:
+        from pep_tui_plugins.pupil_premium.service import pupil_premium
+    except ImportError:
+        raise UserError("the Pupil Premium Plus plugin is not installed") from None
+    if "pupil_premium.requests" not in opened.services.registry.sections:
+        raise UserError("the Pupil Premium Plus plugin is not loaded (see 'pep-tui plugins')")
+    return pupil_premium(opened.services), principal
+
+
+def _pence(text: str) -> int:
+    from pep_tui_plugins.pupil_premium.money import parse_pounds
+
+    from pep_tui.cli import UserError
+
+    try:
+        return parse_pounds(text)
+    except ValueError as exc:
+        raise UserError(f"--amount: {exc}") from None
+
+
+def cmd_queue(args: argparse.Namespace) -> int:
+    from pep_tui_plugins.pupil_premium.money import format_pence
+
+    pp, principal = _open(args)
+    rows = [[v.child_id, v.pep_id, v.request.id, v.child_name, v.term, format_pence(v.requested_pence), v.status.label,
+             v.request.intervention[:40]] for v in pp.queue(principal)]
+    print(table(rows, ["child", "pep", "request", "name", "term", "asked", "status", "intervention"]))
+    return 0
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    pp, principal = _open(args)
+    amount = _pence(args.amount) if args.amount else None
+    decision = pp.decide(principal, args.child_id, args.pep_id, args.request_id, args.decision,
+                         amount_pence=amount, reason=args.reason)
+    print(f"Request {args.request_id}: {decision.status.label.lower()}.")
+    return 0
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    from pep_tui_plugins.pupil_premium.money import format_pence
+
+    pp, principal = _open(args)
+    payment = pp.record_payment(principal, args.child_id, args.pep_id, args.request_id, args.on, _pence(args.amount),
+                                args.reference)
+    print(f"Recorded {format_pence(payment.amount_pence)} paid on {payment.on:%d %b %Y}.")
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from pep_tui_plugins.pupil_premium.money import format_pence, parse_year_label
+
+    from pep_tui.cli import UserError
+    from pep_tui.domain import Term, TermRef
+
+    pp, principal = _open(args)
+    try:
+        term_name, year = args.term.split("-", 1)
+        term = TermRef(parse_year_label(year), Term(term_name.lower()))
+    except ValueError:
+        raise UserError(f"term {args.term!r} should look like spring-2025-26") from None
+    result = pp.release_base_payments(principal, term)
+    print(f"Released {len(result.released)} base payment(s), {format_pence(result.total_pence)}; "
+          f"{len(result.not_released)} not released.")
+    for _child_id, name, reason in result.not_released:
+        print(f"  {name}: {reason}")
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from pep_tui_plugins.pupil_premium.money import Period, format_pence
+
+    pp, principal = _open(args)
+    if args.ay:
+        period = Period.academic(args.ay)
+    elif args.fy:
+        period = Period.financial(args.fy)
+    else:
+        period = Period.containing("fy", pp.ctx.today())
+    if args.csv:
+        text = pp.budget.ledger_csv(principal, period)
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:
+            from pathlib import Path
+
+            from pep_tui.store.files import atomic_write_bytes
+
+            atomic_write_bytes(Path(args.csv), text.encode())
+            print(f"Wrote {args.csv}.")
+        return 0
+    ledger = pp.budget.ledger(principal, period)
+    print(f"{period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})")
+    for label, pence in [("grant", ledger.grant_pence), ("top-slice", ledger.top_slice_pence),
+                         ("allocated", ledger.allocated_pence), ("unallocated", ledger.unallocated_pence),
+                         ("paid", ledger.paid_pence), ("central spending", ledger.central_paid_pence),
+                         ("committed", ledger.committed_pence), ("not paid out by year end", ledger.held_centrally_pence)]:
+        print(f"  {label:<26}{format_pence(pence):>16}")
+    for warning in ledger.warnings:
+        print(f"  warning: {warning}")
+    rows = ledger.per_child if args.by == "child" else ledger.per_school
+    print(table([[r.name, format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
+                 for r in rows], [args.by, "allocated", "paid", "committed"]))
+    return 0
