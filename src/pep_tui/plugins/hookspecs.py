@@ -1,20 +1,28 @@
 """The hook specifications: the reference for plugin authors.
 
-Every hook is a ``register_*`` callback hook (as in ``llm``): pep-tui calls your implementation with a
-``register`` function, and you call ``register(thing)`` once for each thing you contribute. A plugin is
-a module (or package) named by an entry point in the ``pep_tui`` group::
+Every hook is a ``register_*`` callback hook: pep-tui calls your implementation with a ``register``
+function, and you call ``register(thing)`` once for each thing you contribute. A plugin is a module
+(or package) named by an entry point in the ``pep_tui`` group::
 
     [project.entry-points.pep_tui]
     alternative_provision = "pep_tui_ap.plugin"
 
-and it declares the API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.0"``.
-Implementations are marked with :data:`pep_tui.plugins.hookimpl`. A hook implementation that raises
-is isolated: its plugin is reported broken and the app runs without that contribution.
+It declares the plugin API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.0"``
+and marks its implementations with :data:`pep_tui.plugins.hookimpl`. Implement only the hooks you
+need; each is called once, when plugins load, and never again while the app runs.
+
+A plugin that fails to import, targets an incompatible API version, implements a hook that does not
+exist (a misspelling) or raises inside a hook is reported and left out; the others load. Set
+``PEP_TUI_STRICT_PLUGINS=1`` while developing to make any such problem a failure.
+
+``docs/plugins/hooks.md`` is generated from this module: the docstrings below are the reference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pluggy
 
@@ -30,16 +38,93 @@ from pep_tui.plugins.api import (
 
 hookspec = pluggy.HookspecMarker("pep_tui")
 
-# --- What the plugin is ------------------------------------------------------------------------
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+# --- Deprecation ---------------------------------------------------------------------------------
+
+
+class PluginDeprecationWarning(DeprecationWarning):
+    """Warned when a plugin implements a deprecated hook; the message says what to use instead."""
+
+
+@dataclass(frozen=True)
+class HookDeprecation:
+    """Why a hook is deprecated and what replaces it.
+
+    Attributes:
+        hook: the deprecated hook's name.
+        since: the plugin API version that deprecated it (``"1.1"``).
+        removed_in: the API version that will no longer call it (always a new major version).
+        use_instead: what to implement instead, in words a plugin author can act on.
+    """
+
+    hook: str
+    since: str
+    removed_in: str
+    use_instead: str
+
+    def message(self) -> str:
+        """The warning shown to plugin authors."""
+        return (
+            f"the hook {self.hook} is deprecated since plugin API {self.since} and will not be called "
+            f"from API {self.removed_in}; use {self.use_instead} instead"
+        )
+
+
+#: Every deprecated hook, by name. The plugin API 1.0 deprecates none.
+DEPRECATED_HOOKS: dict[str, HookDeprecation] = {}
+
+#: The attribute :func:`deprecated_hookspec` sets on a deprecated specification function.
+DEPRECATION_ATTRIBUTE = "pep_tui_deprecation"
+
+
+def deprecated_hookspec(*, since: str, removed_in: str, use_instead: str) -> Callable[[_F], _F]:
+    """Mark a hook specification as deprecated (used by pep-tui itself, not by plugins).
+
+    A deprecated hook keeps being called until ``removed_in``; a plugin implementing it loads with a
+    :class:`PluginDeprecationWarning` naming the replacement (pluggy's ``warn_on_impl``), the warning
+    is listed by ``pep-tui plugins`` and ``pep-tui plugins check``, and strict mode refuses it.
+    """
+
+    def mark(function: _F) -> _F:
+        deprecation = HookDeprecation(function.__name__, since, removed_in, use_instead)
+        setattr(function, DEPRECATION_ATTRIBUTE, deprecation)
+        return hookspec(warn_on_impl=PluginDeprecationWarning(deprecation.message()))(function)
+
+    return mark
+
+
+def deprecation_of(spec_function: Callable[..., Any] | None) -> HookDeprecation | None:
+    """The deprecation of a hook specification function, or ``None`` if it is current."""
+    if spec_function is None:
+        return None
+    found = getattr(spec_function, DEPRECATION_ATTRIBUTE, None)
+    if found is None:
+        found = DEPRECATED_HOOKS.get(getattr(spec_function, "__name__", ""))
+    return found if isinstance(found, HookDeprecation) else None
+
+
+# --- What the plugin is --------------------------------------------------------------------------
 
 
 @hookspec
 def register_stages(register: Callable[[StageDefinition], None]) -> None:
     """Register educational stages.
 
-    Call ``register(StageDefinition(id="ks2", title="Key Stage 2", year_groups=(3, 4, 5, 6)))``.
-    A year group belongs to at most one stage; a PEP takes the stage of the child's year group in
-    the PEP's term. Stage ids are short, lower-case and unique across plugins.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.StageDefinition`::
+
+        register(StageDefinition(id="ks2", title="Key Stage 2", year_groups=(3, 4, 5, 6), order=2))
+
+    A PEP takes the stage of the child's year group at the start of the PEP's term (Reception is
+    year group 0, nursery -2 and -1, Year 13 is 13). A year group belongs to at most one stage, and
+    the built-in stages claim every year group from -2 to 13: a plugin that registers a stage for a
+    year group already claimed is refused. To replace a built-in stage (a Welsh or Scottish variant,
+    say) disable it with ``PEP_TUI_DISABLE_PLUGINS=ks2`` and register your own. To add content for
+    children in a particular circumstance across stages, register sections with ``applies`` instead.
+
+    Stage ids are short, lower-case and unique across all plugins; ``lead_role`` names the role that
+    normally completes the education sections.
 
     .. versionadded:: 1.0
     """
@@ -49,25 +134,45 @@ def register_stages(register: Callable[[StageDefinition], None]) -> None:
 def register_roles(register: Callable[[RoleDefinition], None]) -> None:
     """Register partner roles.
 
-    Call ``register(RoleDefinition(id="carer", title="Carer", scope=ScopeKind.PLACEMENT,
-    capabilities=frozenset({Capability.VIEW_CHILD, Capability.EDIT_PEP})))``. The scope kind decides
-    which children the role reaches; the capabilities what it may do. Services enforce both.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.RoleDefinition`::
+
+        register(RoleDefinition(
+            id="tutor", title="Tutor", scope=ScopeKind.DELEGATED,
+            capabilities=frozenset({Capability.VIEW_CHILD, Capability.EDIT_PEP}),
+        ))
+
+    ``scope`` decides which children the role reaches (see :class:`~pep_tui.plugins.api.ScopeKind`);
+    ``capabilities`` decide what it may do. The services enforce both on every call; the app only
+    hides what would be refused. A ``limited_view`` role (the child, parents) sees only sections
+    that name it in ``viewers`` or ``editors``; a ``read_only`` role can change nothing.
 
     .. versionadded:: 1.0
     """
 
 
-# --- What the plugin adds to a PEP -------------------------------------------------------------
+# --- What the plugin adds to a PEP ---------------------------------------------------------------
 
 
 @hookspec
 def register_sections(register: Callable[[SectionSpec], None]) -> None:
     """Register PEP sections.
 
-    Call ``register(SectionSpec(id="ks2.attainment", title="Attainment", model=KS2Attainment,
-    stages=frozenset({"ks2"}), editors=frozenset({"designated_teacher"})))``. The id must be
-    namespaced by your plugin (``namespace.name``); the TUI builds the form from ``model`` unless you
-    also register a view. Bump ``version`` and supply ``migrate`` when the model changes shape.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.SectionSpec`::
+
+        register(SectionSpec(
+            id="ks2.attainment", title="Attainment", model=KS2Attainment,
+            stages=frozenset({"ks2"}), editors=frozenset({"designated_teacher"}),
+        ))
+
+    The id must be namespaced by your plugin (``namespace.name``, lower case); two plugins can never
+    register the same id. ``model`` is a pydantic model: the app builds the section's form from it, so
+    give every field a ``description``. ``stages`` limits the section to PEPs of those stages; for a
+    circumstance rather than a stage (an EHCP, a child not on a school roll) give ``applies``, a
+    predicate on :class:`~pep_tui.plugins.api.SectionContext`. ``editors`` and ``viewers`` are role
+    ids. ``sample`` returns fictional content for the training cohort.
+
+    When the model changes shape, bump ``version`` and supply ``migrate(from_version, data)``: stored
+    data records the version it was written with and is migrated when read.
 
     .. versionadded:: 1.0
     """
@@ -77,26 +182,59 @@ def register_sections(register: Callable[[SectionSpec], None]) -> None:
 def register_validators(register: Callable[[ValidatorSpec], None]) -> None:
     """Register validations.
 
-    Call ``register(ValidatorSpec(id="ks2.mtc_range", check=check_mtc, stages=frozenset({"ks2"})))``.
-    ``check(ctx: ValidationContext)`` yields :class:`~pep_tui.plugins.api.Finding` objects: an
-    ``error`` blocks submission, a ``warning`` or ``info`` is shown. Tie each finding to a section and
-    field, and to a QA criterion (``"Q1"`` … ``"Q13"``) where one applies. A check that raises is
-    reported and skipped, never fatal.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.ValidatorSpec`::
+
+        register(ValidatorSpec(id="ks2.mtc_range", check=check_mtc, stages=frozenset({"ks2"})))
+
+    ``check(ctx)`` receives a :class:`~pep_tui.plugins.api.ValidationContext` (the child, the PEP,
+    its parsed sections, the previous PEP, the council's policy and today's date) and yields
+    :class:`~pep_tui.plugins.api.Finding` objects: an ``error`` blocks submission, a ``warning`` or
+    ``info`` is shown beside the PEP. Tie each finding to a section and field, and to a QA criterion
+    (``"Q1"`` to ``"Q13"``) where one applies. A section that is empty, or whose stored data no
+    longer fits its model, is ``None`` in ``ctx.sections``: check for that before reading fields.
+
+    A check must not change anything and must not raise; one that raises is reported as an ``info``
+    finding and skipped, never fatal.
 
     .. versionadded:: 1.0
     """
 
 
-# --- What the plugin adds to the app -----------------------------------------------------------
+@hookspec
+def register_sample_data(register: Callable[[SampleContributor], None]) -> None:
+    """Register contributors to the fictional training cohort.
+
+    Call ``register(fn)`` where ``fn(cohort)`` receives the
+    :class:`~pep_tui.plugins.api.SampleCohort` being generated (children, their PEPs, staff, the
+    stories chosen for each child) and adds to it. Use ``cohort.rng`` or a generator seeded from
+    ids, never the clock or an unseeded random, so the same seed gives the same cohort. Per-section
+    content comes from ``SectionSpec.sample`` instead; use this hook for data that spans PEPs or
+    children (a year of Pupil Premium Plus requests, say). Everything you add must be plainly
+    fictional.
+
+    .. versionadded:: 1.0
+    """
+
+
+# --- What the plugin adds to the app -------------------------------------------------------------
 
 
 @hookspec
 def register_views(register: Callable[[ViewSpec], None]) -> None:
     """Register screens for the app.
 
-    Call ``register(ViewSpec(id="vs.qa_queue", title="QA queue", roles=frozenset({"virtual_school"}),
-    screen="my_plugin.views:QAQueueScreen"))``. The screen is imported only when opened, so loading
-    plugins never imports Textual.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.ViewSpec`::
+
+        register(ViewSpec(
+            id="ap.overview", title="Alternative provision",
+            roles=frozenset({"virtual_school"}), screen="pep_tui_ap.views:APOverviewScreen",
+        ))
+
+    ``screen`` is an import path ``"module:Class"``: a Textual ``Screen`` constructed as
+    ``Class(services, principal)``. The app imports it only when the view is opened, so loading
+    plugins never imports Textual; keep Textual imports in that module. The app lists the view for
+    the roles named in ``roles`` (every role when ``None``). Read and change data through
+    ``services`` with ``principal``, never through the store: the services check permissions.
 
     .. versionadded:: 1.0
     """
@@ -106,25 +244,26 @@ def register_views(register: Callable[[ViewSpec], None]) -> None:
 def register_commands(register: Callable[[CommandSpec], None]) -> None:
     """Register command-palette actions.
 
-    Call ``register(CommandSpec(id="ks4.results_day", title="Record results day", run=run))``;
-    ``run(ctx)`` receives the app's command context and may return a message to show.
+    Call ``register`` once per :class:`~pep_tui.plugins.api.CommandSpec`::
+
+        register(CommandSpec(id="ks4.results_day", title="Record results day", run=run))
+
+    ``run(ctx)`` receives the app's command context (its services and the signed-in principal) and
+    may return a short message to show. The command is offered to the roles in ``roles`` (every
+    role when ``None``).
 
     .. versionadded:: 1.0
     """
 
 
-@hookspec
-def register_sample_data(register: Callable[[SampleContributor], None]) -> None:
-    """Register cohort-level sample-data contributors for the training cohort.
+#: The hooks in the order the reference presents them, grouped by what they contribute.
+HOOK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("What the plugin is", ("register_stages", "register_roles")),
+    ("What the plugin adds to a PEP", ("register_sections", "register_validators", "register_sample_data")),
+    ("What the plugin adds to the app", ("register_views", "register_commands")),
+)
 
-    Call ``register(fn)`` where ``fn(cohort: SampleCohort)`` adds to the generated cohort using
-    ``cohort.rng`` only (so the cohort stays deterministic). Per-section content comes from
-    ``SectionSpec.sample`` instead; use this hook for data that spans PEPs (e.g. a year of PP+).
-
-    .. versionadded:: 1.0
-    """
-
-
+#: Every hook of the plugin API.
 HOOK_NAMES: tuple[str, ...] = (
     "register_stages",
     "register_roles",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable
@@ -31,6 +32,9 @@ from pep_tui.plugins.api import (
     ViewSpec,
 )
 from pep_tui.plugins.registry import Registry
+
+#: The kinds a plugin may declare with ``PEP_TUI_PLUGIN_KIND`` (shown by ``pep-tui plugins``).
+PLUGIN_KINDS: tuple[str, ...] = ("stage", "role", "feature")
 
 
 class PluginError(RuntimeError):
@@ -58,14 +62,23 @@ class PluginRecord:
     disabled: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON object printed by ``pep-tui plugins --json``."""
+        """The JSON object printed by ``pep-tui plugins --json`` (keys are only ever added)."""
         return {
             "name": self.name,
             "kind": self.kind,
             "version": self.version,
+            "module": self.module,
+            "api_version": self.api_version,
             "hooks": self.hooks,
+            "stages": self.stages,
+            "roles": self.roles,
             "sections": self.sections,
+            "validators": self.validators,
+            "views": self.views,
+            "commands": self.commands,
             "error": self.error,
+            "warnings": self.warnings,
+            "disabled": self.disabled,
         }
 
 
@@ -77,22 +90,44 @@ def _env_list(name: str) -> set[str]:
     return {p.strip() for p in os.environ.get(name, "").split(",") if p.strip()}
 
 
-def check_api_version(declared: object) -> str | None:
-    """Return why a declared plugin API version is incompatible with this pep-tui, or ``None``."""
+#: The form of an API version a plugin declares: ``"MAJOR.MINOR"``.
+_API_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+
+
+def check_api_version(declared: object, provided: str = PLUGIN_API_VERSION) -> str | None:
+    """Return why a declared plugin API version is incompatible with this pep-tui, or ``None``.
+
+    A plugin declares the API version it was written for as a string ``"MAJOR.MINOR"`` in
+    ``PEP_TUI_API_VERSION``. It is compatible when its major version equals pep-tui's and its minor
+    version is not newer (a 1.0 plugin runs on a pep-tui providing API 1.3; a 1.3 plugin does not run
+    on API 1.0, because it may use what 1.0 lacks). ``None`` (not declared) is not judged here: the
+    manager warns about it, and strict mode refuses it.
+    """
     if declared is None:
         return None
-    try:
-        major, minor = (int(p) for p in str(declared).split("."))
-        core_major, core_minor = (int(p) for p in PLUGIN_API_VERSION.split("."))
-    except ValueError:
-        return f"PEP_TUI_API_VERSION {declared!r} should look like '1.0'"
-    if major != core_major:
+    if not isinstance(declared, str):
         return (
-            f"targets plugin API {declared}, but this pep-tui provides API {PLUGIN_API_VERSION}; "
-            f"install a version of the plugin built for API {core_major}.x"
+            f"PEP_TUI_API_VERSION should be a string like {provided!r}, "
+            f"not the {type(declared).__name__} {declared!r}"
         )
+    match = _API_VERSION.match(declared.strip())
+    core = _API_VERSION.match(provided)
+    if match is None or core is None:
+        return f"PEP_TUI_API_VERSION {declared!r} should look like {provided!r} (major.minor)"
+    major, minor = int(match[1]), int(match[2])
+    core_major, core_minor = int(core[1]), int(core[2])
+    if major != core_major:
+        advice = (
+            f"install a version of the plugin built for API {core_major}.x"
+            if major < core_major
+            else f"upgrade pep-tui to one providing API {major}.x, or use an older version of the plugin"
+        )
+        return f"targets plugin API {declared}, but this pep-tui provides API {provided}; {advice}"
     if minor > core_minor:
-        return f"targets plugin API {declared}, newer than this pep-tui's {PLUGIN_API_VERSION}; upgrade pep-tui"
+        return (
+            f"targets plugin API {declared}, newer than this pep-tui's {provided}; "
+            f"upgrade pep-tui, or use a version of the plugin built for API {provided}"
+        )
     return None
 
 
@@ -128,6 +163,11 @@ class PluginManager:
         seen: set[str] = set()
         for ep in sorted(eps, key=lambda e: e.name):
             if ep.name in seen:
+                # The same name from a second distribution (or the same one found twice on the path).
+                if ep.value != self.records[ep.name].module:
+                    self.records[ep.name].warnings.append(
+                        f"another installed package also names a plugin {ep.name!r} ({ep.value}); it was ignored"
+                    )
                 continue
             seen.add(ep.name)
             version = ep.dist.version if ep.dist is not None else None
@@ -153,6 +193,14 @@ class PluginManager:
         self._register(record, module)
         return record
 
+    def _warn(self, record: PluginRecord, message: str) -> bool:
+        """Record a warning; in strict mode it is a failure. Returns whether loading may go on."""
+        record.warnings.append(message)
+        if self.strict:
+            self._fail(record, message)
+            return False
+        return True
+
     def _register(self, record: PluginRecord, module: ModuleType) -> None:
         declared = getattr(module, "PEP_TUI_API_VERSION", None)
         record.api_version = str(declared) if declared is not None else None
@@ -160,17 +208,28 @@ class PluginManager:
         if problem:
             self._fail(record, problem)
             return
-        if declared is None:
-            note = "does not declare PEP_TUI_API_VERSION; assuming " + PLUGIN_API_VERSION
-            record.warnings.append(note)
-            if self.strict:
-                self._fail(record, note)
-                return
-        try:
-            self.pm.register(module, name=record.name)
-        except Exception as exc:
-            self._fail(record, f"registration failed: {exc}")
+        if declared is None and not self._warn(
+            record,
+            f"does not declare PEP_TUI_API_VERSION; assuming {PLUGIN_API_VERSION} "
+            f"(add PEP_TUI_API_VERSION = {PLUGIN_API_VERSION!r} to the plugin module)",
+        ):
             return
+        for name in hookspecs.HOOK_NAMES:
+            candidate = getattr(module, name, None)
+            if callable(candidate) and not hasattr(candidate, f"{ENTRY_POINT_GROUP}_impl"):
+                record.warnings.append(
+                    f"defines {name} without @hookimpl, so pep-tui does not call it "
+                    f"(add 'from pep_tui.plugins import hookimpl' and decorate it)"
+                )
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", hookspecs.PluginDeprecationWarning)
+                self.pm.register(module, name=record.name)
+        except Exception as exc:
+            self._fail(record, f"registration failed: {type(exc).__name__}: {exc}")
+            return
+        for warning in caught:  # pass on what pluggy said (deprecated hooks), keeping its location
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
         bad = [
             caller.name
             for caller in self.pm.get_hookcallers(module) or []
@@ -185,9 +244,18 @@ class PluginManager:
             )
             return
         record.hooks = sorted(c.name for c in self.pm.get_hookcallers(module) or [])
+        for caller in self.pm.get_hookcallers(module) or []:
+            deprecation = hookspecs.deprecation_of(caller.spec.function if caller.spec else None)
+            if deprecation is not None and not self._warn(record, deprecation.message()):
+                self.pm.unregister(module)
+                return
         custom_kind = getattr(module, "PEP_TUI_PLUGIN_KIND", None)
-        if custom_kind in {"stage", "role", "feature"}:
+        if custom_kind in PLUGIN_KINDS:
             record.kind = custom_kind
+        elif custom_kind is not None:
+            record.warnings.append(
+                f"PEP_TUI_PLUGIN_KIND {custom_kind!r} is not one of {', '.join(PLUGIN_KINDS)}; ignored"
+            )
         self._registry = None
 
     # --- collecting contributions ----------------------------------------------------------------
@@ -215,6 +283,10 @@ class PluginManager:
                     sink(impl.plugin_name, item)
                 except ValueError as exc:
                     self._fail(record, str(exc))
+                    break
+                except Exception as exc:  # a malformed contribution (e.g. year_groups=None)
+                    self._fail(record, f"{hook_name} registered an unusable {type(item).__name__}: "
+                                       f"{type(exc).__name__}: {exc}")
                     break
 
     def registry(self) -> Registry:
