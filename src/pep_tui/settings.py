@@ -53,14 +53,38 @@ class Policy(BaseModel):
     first_review_working_days: int = Field(20, ge=1, description="First care-plan review (reg 33)")
     second_review_months: int = Field(3, ge=1, description="Second review within N months of the first")
     later_review_months: int = Field(6, ge=1, description="Later reviews at most every N months")
+    pep_before_review_working_days: int = Field(
+        5, ge=0, description="The PEP must be done N working days before each care-plan review (so the IRO can read it)"
+    )
+    pep_done_at: Literal["submitted", "approved"] = Field(
+        "approved",
+        description="When a PEP counts as done for due dates and compliance: once submitted, or once approved",
+    )
     qa_scale: Literal["rag", "ggar"] = Field("rag", description="rag: Red/Amber/Green; ggar: Gold/Green/Amber/Red")
-    qa_overall_rule: Literal["worst", "any_red_else_majority"] = Field(
-        "any_red_else_majority", description="How section ratings make the overall rating"
+    qa_overall_rule: Literal["worst", "any_red_else_majority", "any_red_else_all_but_one_gold"] = Field(
+        "any_red_else_majority",
+        description=(
+            "How section ratings make the overall rating when the adviser gives none. "
+            "worst: the lowest section rating. "
+            "any_red_else_majority: any red → red; otherwise the most common rating, a tie going to the lower. "
+            "any_red_else_all_but_one_gold: any red → red; otherwise gold when some section is gold and every "
+            "section is gold but at most one green; otherwise the lowest section rating"
+        ),
     )
     qa_good_or_better: list[str] = Field(default_factory=lambda: ["green", "gold"])
+    approve_requires_rating: bool = Field(
+        True, description="The Virtual School must rate a PEP's quality (this submission) before approving it"
+    )
     signoff_chain: list[str] = Field(
         default_factory=lambda: ["submit", "approve"],
-        description="Steps after in progress; optional: 'finalise' (social worker) and 'acknowledge' (child/carer)",
+        description=(
+            "Steps after in progress, in order; submit comes before approve and approve is last. Optional: "
+            "'finalise' (social worker, after submit) and 'acknowledge' (the child or carer)"
+        ),
+    )
+    carry_forward_sections: list[str] = Field(
+        default_factory=lambda: ["social_worker.care_context", "shared.leisure", "shared.education_setting", "shared.sen"],
+        description="Stable context copied from the previous PEP into the next term's, marked for review",
     )
     persistent_absence_threshold: float = Field(90.0, description="Attendance below this % is persistent absence")
     pp_rates: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PP_RATES), description="Pence per child by FY")
@@ -73,6 +97,12 @@ class Policy(BaseModel):
         unknown = [s for s in chain if s not in known]
         if unknown or "submit" not in chain or "approve" not in chain:
             raise ValueError(f"signoff_chain must include submit and approve, from {sorted(known)}; got {chain}")
+        if len(set(chain)) != len(chain):
+            raise ValueError(f"signoff_chain names a step twice; got {chain}")
+        if chain[-1] != "approve":
+            raise ValueError(f"signoff_chain must end with approve (an approved PEP is read-only); got {chain}")
+        if "finalise" in chain and chain.index("finalise") < chain.index("submit"):
+            raise ValueError(f"signoff_chain: finalise comes after submit; got {chain}")
         return chain
 
     def calendar(self):  # -> WorkingCalendar

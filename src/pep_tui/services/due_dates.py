@@ -1,53 +1,164 @@
-"""When each child's next PEP is due (every timescale comes from the policy settings)."""
+"""When each child's next PEP is due. Every timescale comes from the policy settings.
+
+A child can owe several PEPs at once; :func:`obligations` lists every one not yet met, and
+:func:`next_due` gives the earliest. The rules (defaults in brackets, all in ``Policy``):
+
+* **Initial PEP**: within ``initial_pep_working_days`` (10) working days of entering care, until a PEP
+  for the term the child entered care (or later) is done, or a PEP exists for a later term.
+* **School move**: within ``school_move_pep_working_days`` (10) working days of a school move, until a
+  PEP is done on or after the move.
+* **Termly**: this term's PEP ``termly_pep_due_working_days`` (30) working days after the term starts
+  (1 September, 1 January, 1 April); once it is done, next term's. In the term a child enters care,
+  the initial PEP is the term's PEP.
+* **Before each care-plan review** (reg 33: the first within ``first_review_working_days`` (20) working
+  days of coming into care, the second within ``second_review_months`` (3) months of the first, later
+  ones at most ``later_review_months`` (6) months apart): the PEP must be current
+  ``pep_before_review_working_days`` (5) working days before the review (reviews from today on). A PEP
+  is *current* for a review when one is done for the review's term or, when the review falls before
+  that term's PEP is due, for the term before.
+
+A PEP is *done* once approved (or once submitted, with ``pep_done_at = "submitted"``). Working days
+skip weekends and the policy's bank holidays.
+"""
 
 from __future__ import annotations
 
+import calendar as _calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from pep_tui.domain import PEP, Child, PEPStatus, TermRef, pep_required
+from pep_tui.domain import PEP, Child, PEPStatus, TermRef, WorkingCalendar, pep_required
 from pep_tui.settings import Policy
 
 
 @dataclass(frozen=True)
 class DueDate:
-    """The next PEP due for a child and why."""
+    """A PEP a child owes: by when, why, for which term, and which rule (``kind``) set it."""
 
     due: date
     reason: str
     term: TermRef
+    kind: str = "termly"  # initial | school_move | termly | care_plan_review
 
     def overdue(self, today: date) -> bool:
         """True when the due date has passed."""
         return today > self.due
 
+    def days_overdue(self, today: date) -> int:
+        """Calendar days past the due date (0 when not overdue)."""
+        return max(0, (today - self.due).days)
 
-def next_due(child: Child, peps: list[PEP], policy: Policy, today: date) -> DueDate | None:
-    """The next PEP due date, or ``None`` when no PEP is required (under the start age, 18+, left care).
 
-    Rules, earliest applicable first: an initial PEP within ``initial_pep_working_days`` of entering
-    care; a new PEP within ``school_move_pep_working_days`` of a school move since the last approved
-    PEP; otherwise this term's PEP, ``termly_pep_due_working_days`` after the term starts.
-    """
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, clamped to the month's end (31 August + 6 months → 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def working_days_before(calendar: WorkingCalendar, day: date, days: int) -> date:
+    """The working day ``days`` working days before ``day`` (``day`` itself when ``days`` is 0)."""
+    out = day
+    remaining = days
+    while remaining:
+        out -= timedelta(days=1)
+        if calendar.is_working_day(out):
+            remaining -= 1
+    return out
+
+
+def is_done(pep: PEP, policy: Policy) -> bool:
+    """Whether a PEP counts as done for due dates (approved, or submitted when the policy says so)."""
+    if pep.status is PEPStatus.APPROVED:
+        return True
+    return policy.pep_done_at == "submitted" and pep.status in (PEPStatus.SUBMITTED, PEPStatus.FINALISED)
+
+
+def done_on(pep: PEP, policy: Policy) -> date | None:
+    """The date a PEP became done (its approve, or first submit, sign-off), or ``None`` if it is not done."""
+    if not is_done(pep, policy):
+        return None
+    step = "submit" if policy.pep_done_at == "submitted" else "approve"
+    dates = [s.at.date() for s in pep.sign_offs if s.step == step]
+    if dates:
+        return dates[-1] if step == "approve" else dates[0]
+    return pep.updated_at.date()
+
+
+def termly_due(term: TermRef, policy: Policy, calendar: WorkingCalendar | None = None) -> date:
+    """When a term's PEP is due: ``termly_pep_due_working_days`` working days after the term starts."""
+    return (calendar or policy.calendar()).add(term.start, policy.termly_pep_due_working_days)
+
+
+def next_care_plan_review(child: Child, policy: Policy, today: date, calendar: WorkingCalendar | None = None) -> date | None:
+    """The child's next care-plan review: the earlier of the next one scheduled on the record and the
+    latest date reg 33 allows after the reviews held so far (which may be in the past: overdue)."""
+    entered = child.date_entered_care
+    reviews = [d for d in child.care_plan_reviews if entered is None or d >= entered]
+    held = sorted(d for d in reviews if d <= today)
+    scheduled = sorted(d for d in reviews if d > today)
+    latest: date | None
+    if not held:
+        latest = (calendar or policy.calendar()).add(entered, policy.first_review_working_days) if entered else None
+    elif len(held) == 1:
+        latest = add_months(held[-1], policy.second_review_months)
+    else:
+        latest = add_months(held[-1], policy.later_review_months)
+    candidates = [d for d in (latest, scheduled[0] if scheduled else None) if d is not None]
+    return min(candidates) if candidates else None
+
+
+def obligations(child: Child, peps: list[PEP], policy: Policy, today: date) -> list[DueDate]:
+    """Every PEP the child owes, earliest first (empty when no PEP is required: under the start age,
+    18 or over, or left care)."""
     if child.left_care_on is not None and child.left_care_on <= today:
-        return None
+        return []
     if not pep_required(child.date_of_birth, today, policy.early_years_start):
-        return None
-    calendar = policy.calendar()
-    term = TermRef.containing(today)
-    done = [p for p in peps if p.status is PEPStatus.APPROVED]
-    if not peps and child.date_entered_care is not None:
-        entered = child.date_entered_care
-        return DueDate(calendar.add(entered, policy.initial_pep_working_days), "initial PEP after entering care",
-                       TermRef.containing(entered))
-    last_done = max((p.updated_at.date() for p in done), default=None)
+        return []
+    cal = policy.calendar()
+    done = [p for p in peps if is_done(p, policy)]
+    done_terms = {p.term_ref for p in done}
+    found: list[DueDate] = []
+
+    entered = child.date_entered_care
+    if entered is not None:
+        entered_term = TermRef.containing(entered)
+        later = any(p.term_ref > entered_term for p in peps)  # past the first term: the termly rule has taken over
+        if not later and not any(t >= entered_term for t in done_terms):
+            found.append(DueDate(cal.add(entered, policy.initial_pep_working_days), "initial PEP after entering care",
+                                 entered_term, "initial"))
+
+    last_done = max((d for d in (done_on(p, policy) for p in done) if d is not None), default=None)
     moves = [m.on for m in child.school_moves if last_done is None or m.on > last_done]
     if moves:
         move = max(moves)
-        return DueDate(calendar.add(move, policy.school_move_pep_working_days), "new PEP after a school move",
-                       TermRef.containing(move))
-    this_term = [p for p in peps if p.term_ref == term]
-    if any(p.status is PEPStatus.APPROVED for p in this_term):
+        found.append(DueDate(cal.add(move, policy.school_move_pep_working_days), "new PEP after a school move",
+                             TermRef.containing(move), "school_move"))
+
+    term = TermRef.containing(today)
+    if any(d.kind == "initial" and d.term == term for d in found):
+        pass  # the initial PEP is this term's PEP
+    elif term in done_terms:
         nxt = term.next()
-        return DueDate(calendar.add(nxt.start, policy.termly_pep_due_working_days), "next term's PEP", nxt)
-    return DueDate(calendar.add(term.start, policy.termly_pep_due_working_days), "this term's PEP", term)
+        found.append(DueDate(termly_due(nxt, policy, cal), "next term's PEP", nxt, "termly"))
+    else:
+        found.append(DueDate(termly_due(term, policy, cal), "this term's PEP", term, "termly"))
+
+    review = next_care_plan_review(child, policy, today, cal)
+    if review is not None and review >= today:  # a PEP cannot be made ready before a review already missed
+        review_term = TermRef.containing(review)
+        current_terms = {review_term}
+        if review <= termly_due(review_term, policy, cal):
+            current_terms.add(review_term.previous())
+        if not current_terms & done_terms:
+            found.append(DueDate(
+                working_days_before(cal, review, policy.pep_before_review_working_days),
+                f"PEP current before the care-plan review on {review:%d %b %Y}", review_term, "care_plan_review",
+            ))
+    return sorted(found, key=lambda d: d.due)
+
+
+def next_due(child: Child, peps: list[PEP], policy: Policy, today: date) -> DueDate | None:
+    """The earliest PEP the child owes (see :func:`obligations`), or ``None`` when none is required."""
+    found = obligations(child, peps, policy, today)
+    return found[0] if found else None

@@ -11,11 +11,13 @@ from pep_tui.domain import PEP, PEPStatus, SectionData, TermRef, new_id, utcnow,
 from pep_tui.plugins.api import (
     Capability,
     Finding,
+    ScopeKind,
     SectionContext,
     SectionSpec,
     Severity,
     ValidationContext,
 )
+from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, require, role_of
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
@@ -57,6 +59,18 @@ def count_completion(model: type[BaseModel], data: dict[str, Any]) -> tuple[int,
     return done, len(names)
 
 
+#: The role whose section rights a delegated role (scope kind ``DELEGATED``) acts with.
+DELEGATING_ROLE = "designated_teacher"
+
+
+def section_role(registry: Registry, principal: Principal) -> str:
+    """The role id whose section rights apply to the principal (the designated teacher's, for delegates)."""
+    role = registry.roles.get(principal.role)
+    if role is not None and role.scope is ScopeKind.DELEGATED and DELEGATING_ROLE in registry.roles:
+        return DELEGATING_ROLE
+    return principal.role
+
+
 class PEPService:
     """Use cases about PEPs. Every call takes the :class:`Principal` it is made for."""
 
@@ -72,13 +86,20 @@ class PEPService:
         return SectionContext(child=record.child, pep=pep, previous=previous)
 
     def visible_sections(self, principal: Principal, record: ChildRecord, pep: PEP) -> list[SectionState]:
-        """The sections of a PEP the principal may see, with whether they may edit each and its completion."""
+        """The sections of a PEP the principal may see, with whether they may edit each and its completion.
+
+        School staff a designated teacher delegates to (scope kind ``DELEGATED``) act with the designated
+        teacher's section rights, limited to the sections their scope names (when it names any).
+        """
         registry = self.ctx.registry
-        specs = registry.sections_for(self.section_context(record, pep), role=principal.role)
+        acting = section_role(registry, principal)
+        specs = registry.sections_for(self.section_context(record, pep), role=acting)
+        if acting != principal.role and principal.scope.sections:
+            specs = [s for s in specs if s.id in principal.scope.sections]
         can_edit = self._may_edit_pep(principal, pep)
         states = []
         for spec in specs:
-            editable = can_edit and registry.can_edit_section(principal.role, spec)
+            editable = can_edit and registry.can_edit_section(acting, spec)
             if editable and principal.scope.sections and spec.id not in principal.scope.sections:
                 editable = False
             filled, total = count_completion(spec.model, pep.section(spec.id))
@@ -126,7 +147,7 @@ class PEPService:
         stage = self.ctx.registry.stage_for_year_group(group)
         if stage is None:
             raise WorkflowError(f"no installed stage covers year group {group} ({record.child.display_name})")
-        previous = next((p for p in reversed(record.peps) if p.term_ref < term), None)
+        previous = next((p for p in reversed(record.peps) if p.term_ref < term and p.superseded_by is None), None)
         now = utcnow()
         pep = PEP(
             id=new_id("pep"), child_id=child_id, academic_year=term.academic_year, term=term.term,
@@ -134,7 +155,11 @@ class PEPService:
             previous_pep_id=previous.id if previous else None,
             created_by=principal.login, created_at=now, updated_by=principal.login, updated_at=now,
         )
-        pep = carry_forward(pep, previous, principal.login)
+        stable: list[str] = []
+        if previous is not None:
+            applying = {spec.id for spec in self.ctx.registry.sections_for(self.section_context(record, pep))}
+            stable = [sid for sid in self.ctx.settings.policy.carry_forward_sections if sid in applying]
+        pep = carry_forward(pep, previous, principal.login, stable)
         return self.ctx.store.save_pep(pep, None, principal.login, principal.role, action="pep.start",
                                        detail={"term": term.label, "stage": stage.id})
 
@@ -197,15 +222,54 @@ class PEPService:
         return [*findings, *registry.validate(vctx)]
 
 
-def carry_forward(pep: PEP, previous: PEP | None, actor: str) -> PEP:
-    """Copy the previous PEP's targets into this one's review section (open targets for review)."""
-    from pep_tui.domain.pep import PREVIOUS_TARGETS_SECTION
+#: Where a PEP records which sections were copied from the previous PEP and still await review.
+CARRIED_FORWARD_KEY = "carried_forward"
 
-    if previous is None or not previous.targets:
+
+def carry_forward(pep: PEP, previous: PEP | None, actor: str, stable_sections: list[str] | None = None) -> PEP:
+    """Start a PEP from the previous one.
+
+    The previous PEP's targets not already met are listed for review in ``shared.previous_targets``
+    (outcome to be judged). The ``stable_sections`` (stable context such as the care context or
+    leisure interests) are copied as they were and marked for review: their ids go into
+    ``pep.plugin_data["carried_forward"]["sections"]``, and :func:`sections_to_review` lists those not
+    saved since.
+    """
+    from pep_tui.domain.pep import PREVIOUS_TARGETS_SECTION
+    from pep_tui.domain.target import TargetOutcome
+
+    if previous is None:
         return pep
-    reviews = [
-        {"target_id": t.id, "description": t.description, "owner": t.owner, "outcome": None, "comment": ""}
-        for t in previous.targets
-    ]
-    data = SectionData(data={"reviews": reviews}, updated_by=actor, updated_at=utcnow())
-    return pep.model_copy(update={"sections": {**pep.sections, PREVIOUS_TARGETS_SECTION: data}})
+    sections = dict(pep.sections)
+    now = utcnow()
+    open_targets = [t for t in previous.targets if t.outcome is not TargetOutcome.MET]
+    if open_targets:
+        reviews = [
+            {"target_id": t.id, "description": t.description, "owner": t.owner, "outcome": None, "comment": ""}
+            for t in open_targets
+        ]
+        sections[PREVIOUS_TARGETS_SECTION] = SectionData(data={"reviews": reviews}, updated_by=actor, updated_at=now)
+    copied = []
+    for section_id in stable_sections or []:
+        old = previous.sections.get(section_id)
+        if old is None or not old.data or section_id in sections:
+            continue
+        sections[section_id] = SectionData(version=old.version, data=dict(old.data), updated_by=actor, updated_at=now)
+        copied.append(section_id)
+    update: dict[str, Any] = {"sections": sections}
+    if copied:
+        update["plugin_data"] = {**pep.plugin_data, CARRIED_FORWARD_KEY: {
+            "from_pep": previous.id, "sections": copied, "at": now.isoformat()}}
+    return pep.model_copy(update=update)
+
+
+def sections_to_review(pep: PEP) -> list[str]:
+    """Sections copied from the previous PEP that nobody has saved since (their content needs checking)."""
+    info = pep.plugin_data.get(CARRIED_FORWARD_KEY) or {}
+    at = info.get("at")
+    out = []
+    for section_id in info.get("sections", []):
+        stored = pep.sections.get(section_id)
+        if stored is not None and (stored.updated_at is None or at is None or stored.updated_at.isoformat() <= at):
+            out.append(section_id)
+    return out

@@ -1,0 +1,156 @@
+"""Automatic pre-QA checks: the quality criteria Q1-Q13 (DOMAIN.md) that software can judge.
+
+Each check returns warnings a Virtual School adviser would raise; an empty list means nothing was found
+to query. What needs a person's judgement (whether the child's views shaped the targets, Q1; whether
+attainment is "expected", Q3; documents, Q13) is left to the adviser. These checks never block
+submission: the validators' error findings do that.
+
+Checked: Q1 the child's voice recorded (``child.my_views``); Q2 the previous PEP's targets each given
+an outcome; Q3 the stage's own sections filled; Q4 attendance recorded; Q5 an EHC plan's review date;
+Q6 at least one target, each SMART-complete, and not all academic; Q7 each PP+ request linked to a
+target of this PEP (only when the Pupil Premium Plus plugin's data is present); Q8 a transition plan in
+a transition year or after a school move; Q9 the carer's (or family's) contribution; Q10 attendees, the
+meeting date and the next meeting date; Q11 careers from Year 8 and the post-16 route; Q12 submitted
+(or, if not yet, still) on time.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pep_tui.domain import PEP, TargetArea, TargetOutcome
+from pep_tui.domain.pep import MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
+from pep_tui.plugins.api import Finding, SectionContext, Severity
+from pep_tui.plugins.registry import Registry
+from pep_tui.settings import Policy
+from pep_tui.store import ChildRecord
+
+MY_VIEWS_SECTION = "child.my_views"
+HOME_LEARNING_SECTION = "carer.home_learning"
+FAMILY_VIEWS_SECTION = "parent.views"
+ATTENDANCE_SECTION = "shared.attendance"
+POST16_ROUTE_SECTION = "post16.route"
+PP_REQUESTS_SECTION = "pupil_premium.requests"
+PP_NAMESPACE = "pupil_premium"
+#: Year groups in which the next move is a transition: nursery → Reception, Year 6 → 7, Year 11 → post-16.
+TRANSITION_YEARS = frozenset({-1, 6, 11})
+_VIEW_FIELDS = ("going_well", "hard", "would_like", "who_helps", "dreams")
+
+
+def _warn(criterion: str, message: str, section: str | None = None, field: str | None = None) -> Finding:
+    return Finding(Severity.WARNING, message, section, field, criterion=criterion, validator_id="qa.precheck")
+
+
+def _filled(data: dict[str, Any]) -> bool:
+    return any(v not in (None, "", [], {}, False) for v in data.values())
+
+
+def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, pep: PEP, today: date) -> list[Finding]:
+    """Every pre-QA warning for a PEP, in criterion order."""
+    previous = next((p for p in record.peps if p.id == pep.previous_pep_id), None)
+    sctx = SectionContext(child=record.child, pep=pep, previous=previous)
+    applying = {spec.id: spec for spec in registry.sections_for(sctx)}
+    child = record.child
+    out: list[Finding] = []
+
+    # Q1: the child's voice.
+    if MY_VIEWS_SECTION in applying:
+        views = pep.section(MY_VIEWS_SECTION)
+        has_views = any(str(views.get(n) or "").strip() for n in _VIEW_FIELDS)
+        why_not = views.get("how_gathered") == "not_gathered" and str(views.get("why_not") or "").strip()
+        if not has_views and not why_not:
+            out.append(_warn("Q1", "The child's views are not recorded, nor why they could not be gathered", MY_VIEWS_SECTION))
+
+    # Q2: previous targets evaluated.
+    if previous is not None and previous.targets:
+        reviews = pep.section(PREVIOUS_TARGETS_SECTION).get("reviews", [])
+        outcomes = {TargetOutcome.MET.value, TargetOutcome.PARTLY_MET.value, TargetOutcome.NOT_MET.value}
+        judged = {r.get("target_id") for r in reviews if r.get("outcome") in outcomes}
+        open_ids = [t.id for t in previous.targets if t.outcome is not TargetOutcome.MET]
+        missing = [i for i in open_ids if i not in judged]
+        if missing:
+            out.append(_warn("Q2", f"{len(missing)} of last term's targets have no outcome (met, partly met or not met)",
+                             PREVIOUS_TARGETS_SECTION))
+
+    # Q3: the stage's own sections (attainment and progress).
+    for spec in applying.values():
+        if spec.namespace == pep.stage and spec.required and not _filled(pep.section(spec.id)):
+            out.append(_warn("Q3", f"{spec.title} has not been filled in", spec.id))
+
+    # Q4: attendance and exclusions.
+    if ATTENDANCE_SECTION in applying:
+        attendance = pep.section(ATTENDANCE_SECTION)
+        if not attendance.get("sessions_possible"):
+            out.append(_warn("Q4", "Attendance is not recorded (sessions possible and present)", ATTENDANCE_SECTION,
+                             "sessions_possible"))
+        elif attendance.get("suspensions") is None:
+            out.append(_warn("Q4", "Say whether there were any suspensions this term", ATTENDANCE_SECTION, "suspensions"))
+
+    # Q5: additional needs (what software can see).
+    if child.has_ehcp and child.ehcp_review_date is None:
+        out.append(_warn("Q5", "The child has an EHC plan but no annual review date is recorded"))
+
+    # Q6: SMART targets.
+    if TARGETS_SECTION in applying:
+        targets = pep.targets
+        if not targets:
+            out.append(_warn("Q6", "No targets have been set", TARGETS_SECTION))
+        for n, target in enumerate(targets, start=1):
+            missing_fields = target.missing_smart_fields()
+            if missing_fields:
+                out.append(_warn("Q6", f"Target {n} is missing: {', '.join(f.replace('_', ' ') for f in missing_fields)}",
+                                 TARGETS_SECTION, missing_fields[0]))
+        if targets and all(t.area is TargetArea.ACADEMIC for t in targets):
+            out.append(_warn("Q6", "Every target is academic: consider a wellbeing, attendance or social target", TARGETS_SECTION))
+
+    # Q7: PP+ linked to targets (only when the PP+ plugin is in use for this PEP).
+    requests = pep.section(PP_REQUESTS_SECTION).get("requests", [])
+    if requests:
+        known = {t.id for t in pep.targets} | {str(n) for n in range(1, len(pep.targets) + 1)}
+        for n, request in enumerate(requests, start=1):
+            ids = [str(i) for i in request.get("target_ids", [])]
+            if not ids or not set(ids) <= known:
+                out.append(_warn("Q7", f"PP+ request {n} is not linked to a target of this PEP", PP_REQUESTS_SECTION, "target_ids"))
+
+    # Q8: transition plan when due.
+    moved = any(m.on >= pep.term_ref.previous().start for m in child.school_moves)
+    if pep.year_group in TRANSITION_YEARS or moved:
+        plans = [s for s in applying if "transition" in s]
+        if not any(_filled(pep.section(s)) for s in plans):
+            why = "a school move" if moved and pep.year_group not in TRANSITION_YEARS else "a transition year"
+            out.append(_warn("Q8", f"No transition plan is recorded, and this is {why}", plans[0] if plans else None))
+
+    # Q9: carer / family input.
+    contributions = [s for s in (HOME_LEARNING_SECTION, FAMILY_VIEWS_SECTION) if s in applying]
+    if contributions and not any(_filled(pep.section(s)) for s in contributions):
+        out.append(_warn("Q9", "The carer's contribution (home learning and views) is missing", contributions[0]))
+
+    # Q10: attendees and next meeting.
+    if MEETING_SECTION in applying:
+        if pep.meeting_date is None:
+            out.append(_warn("Q10", "The meeting date is not recorded", MEETING_SECTION, "meeting_date"))
+        if not pep.attendees:
+            out.append(_warn("Q10", "Nobody is recorded as invited to or at the meeting", MEETING_SECTION, "attendees"))
+        if pep.next_meeting_date is None:
+            out.append(_warn("Q10", "The next meeting date is not set", MEETING_SECTION, "next_meeting_date"))
+
+    # Q11: careers and aspirations.
+    if 8 <= pep.year_group <= 11:
+        careers = [s for s in applying if "career" in s]
+        has_target = any(t.area is TargetArea.CAREERS for t in pep.targets)
+        if not has_target and not any(_filled(pep.section(s)) for s in careers):
+            out.append(_warn("Q11", "No careers discussion is recorded (expected from Year 8)", careers[0] if careers else None))
+    if pep.year_group >= 12 and POST16_ROUTE_SECTION in applying and not pep.section(POST16_ROUTE_SECTION).get("route"):
+        out.append(_warn("Q11", "The post-16 route (education, employment, NEET or custody) is not recorded",
+                         POST16_ROUTE_SECTION, "route"))
+
+    # Q12: on time.
+    from pep_tui.services.due_dates import termly_due
+    due = pep.due_date or termly_due(pep.term_ref, policy)
+    submitted = next((s.at.date() for s in pep.sign_offs if s.step == "submit"), None)  # the first submission
+    if submitted is not None and submitted > due:
+        out.append(_warn("Q12", f"Submitted {submitted:%d %b %Y}, after the due date {due:%d %b %Y}"))
+    elif submitted is None and today > due:
+        out.append(_warn("Q12", f"Not yet submitted; it was due on {due:%d %b %Y}"))
+    return out
