@@ -92,6 +92,11 @@ class Child(BaseModel):
     ehcp_review_date: date | None = None
     care_plan_reviews: list[date] = Field(default_factory=list)
     left_care_on: date | None = None
+    import_snapshot: dict[str, str] | None = Field(
+        default=None,
+        description="The values last imported from the social-care system, by field name, so that a later "
+        "import can tell a field edited in pep-tui from one changed at source",
+    )
     training: bool = False
 
     @property
