@@ -222,7 +222,10 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
             child = child.model_copy(update={"family_access": ["parent.pat"]})
         cohort.children.append(child)
         cohort.stories[child_id] = story
-        cohort.peps[child_id] = _peps_for(rng, id_rng, registry, policy, child, story, today, history, i)
+        # Section content draws from its own per-child RNG, so a plugin changing its sample data never
+        # shifts the names, schools or staff of the children after it (exercises rely on them).
+        content_rng = random.Random(seed * 104_729 + i)
+        cohort.peps[child_id] = _peps_for(content_rng, id_rng, registry, policy, child, story, today, history, i)
     for _plugin, contributor in registry.sample_contributors:
         contributor(cohort)
     return cohort

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
@@ -15,11 +14,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = command(sub, "open", help="open the app on the configured store (the default)")
     p.set_defaults(func=cmd_open)
 
-    p = command(sub, "demo", help="open a training sandbox with the fictional sample cohort")
-    p.add_argument("--trainee", help="a separate sandbox for this trainee")
+    p = command(sub, "demo", help="open a training sandbox with the fictional sample cohort",
+                description="Open (creating it if new) a training sandbox: fictional data, separate from any "
+                            "live store. --login and --role choose any sample login and role in the sandbox.")
+    p.add_argument("--trainee", metavar="NAME", help="this trainee's own sandbox (letters, digits, '.', '_', '-')")
     p.add_argument("--reset", action="store_true", help="put the sandbox back to its starting state")
-    p.add_argument("--seed", type=int, default=2026, help="cohort seed (default 2026)")
-    p.add_argument("--children", type=int, default=60, help="cohort size (default 60)")
+    p.add_argument("--seed", type=int, default=None, help="cohort seed of a new or reset sandbox (default 2026)")
+    p.add_argument("--children", type=int, default=None, help="cohort size of a new or reset sandbox (default 60)")
+    p.add_argument("--exercises", metavar="DIR", action="append", default=None,
+                   help="a folder of trainers' exercise files for this sandbox (repeatable; kept across resets)")
+    p.add_argument("--list-exercises", nargs="?", const="", default=None, metavar="AUDIENCE",
+                   help="list the exercises and whether each is done (optionally for an audience: early_years, "
+                        "school_age, post16, a stage or a role id)")
+    p.add_argument("--exercise", metavar="ID", help="show one exercise's task, hint and whether it is done")
     p.add_argument("--no-app", action="store_true", help="prepare the sandbox and print a summary, without the app")
     p.set_defaults(func=cmd_demo)
 
@@ -28,7 +35,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(func=cmd_sample)
 
-    p = command(sub, "plugins", help="list installed plugins, what they contribute and any load error")
+    p = command(sub, "plugins", help="list installed plugins, what they contribute and any load error; "
+                                     "'plugins check PATH_OR_NAME' checks one plugin strictly")
+    p.add_argument("action", nargs="?", choices=["check"], help="check: load one plugin strictly and report on it")
+    p.add_argument("target", nargs="?", metavar="PATH_OR_NAME",
+                   help="(check) a plugin folder with pyproject.toml, a .py file, or an installed plugin's name")
     p.add_argument("--json", action="store_true", help="a JSON list for scripts")
     p.set_defaults(func=cmd_plugins)
 
@@ -53,27 +64,63 @@ def cmd_open(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_sandbox_dir(trainee: str | None) -> Path:
-    """Where a trainee's sandbox lives by default."""
-    from pep_tui.settings import default_data_dir
-
-    return default_data_dir() / "training" / (trainee or getpass.getuser())
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Create (or reuse) a training sandbox and open the app on it."""
-    from pep_tui.training import prepare_sandbox
+    """Create (or reuse, or reset) a training sandbox and open the app on it."""
+    from pep_tui.cli import UserError
+    from pep_tui.training import DEFAULT_TRAINING_LOGIN, prepare_sandbox, sandbox_dir
 
-    folder = Path(args.data_dir) if getattr(args, "data_dir", None) else default_sandbox_dir(args.trainee)
-    opened, principal = prepare_sandbox(folder, seed=args.seed, children=args.children, reset=args.reset)
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir and args.trainee:
+        raise UserError("use either --trainee NAME or --data-dir DIR, not both")
+    folder = Path(data_dir).expanduser() if data_dir else sandbox_dir(args.trainee)
+    opened, principal = prepare_sandbox(
+        folder, seed=args.seed, children=args.children, reset=args.reset, exercise_folders=args.exercises,
+        login=getattr(args, "login", None) or DEFAULT_TRAINING_LOGIN, role=getattr(args, "role", None),
+    )
+    if args.list_exercises is not None:
+        return _print_exercises(opened, args.list_exercises or None)
+    if args.exercise:
+        return _print_exercise(opened, args.exercise)
     if args.no_app or not sys.stdout.isatty():
         summaries = opened.services.children.list(principal)
-        print(f"Training sandbox (fictional data) in {folder}: {len(summaries)} children; "
+        what = "reset to its starting state" if args.reset else "ready"
+        print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} children in view; "
               f"signed in as {principal.display_name} ({principal.role}).")
         return 0
     from pep_tui.tui.app import run_app
 
     run_app(opened, principal)
+    return 0
+
+
+def _print_exercises(opened, audience: str | None) -> int:
+    from pep_tui.training import check_exercise, load_exercises
+
+    found = load_exercises(opened.settings.data_dir)
+    exercises = [e for e in found.exercises if not audience or e.for_audience(audience)]
+    rows = []
+    for e in exercises:
+        result = check_exercise(opened.services, e)
+        rows.append([str(e.number), e.id, e.stage, e.login, "done ✓" if result.done else "not yet", e.title])
+    print(table(rows, ["#", "exercise", "stage", "sign in as", "status", "task"]))
+    for problem in found.problems:
+        print(f"pep-tui: exercise file problem: {problem}", file=sys.stderr)
+    return 1 if found.problems else 0
+
+
+def _print_exercise(opened, exercise_id: str) -> int:
+    from pep_tui.cli import UserError
+    from pep_tui.training import ExerciseNotFound, check_exercise, get_exercise
+
+    try:
+        exercise = get_exercise(opened.services, exercise_id)
+    except ExerciseNotFound as exc:
+        raise UserError(str(exc)) from None
+    result = check_exercise(opened.services, exercise)
+    print(f"Exercise {exercise.number}: {exercise.title}")
+    print(f"Sign in as {exercise.login} ({exercise.role}); child {exercise.child}.")
+    print(f"\nTask:\n{exercise.task.strip()}\n\nHint:\n{exercise.hint.strip()}\n")
+    print(f"Exercise {exercise.number}: {result.message}")
     return 0
 
 
@@ -94,7 +141,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
-    """List plugins (text or JSON)."""
+    """List plugins (text or JSON), or with the ``check`` action check one."""
+    if getattr(args, "action", None) == "check":
+        from pep_tui.cli.plugin_cmd import cmd_check
+
+        return cmd_check(args)
     from pep_tui.plugins.manager import load_plugins
 
     manager = load_plugins()

@@ -51,8 +51,8 @@ class ChildService:
                 child = Child.model_validate({"id": new_id("child"), **data})
             except ValidationError as exc:
                 raise InvalidInput.from_validation_error("New child", exc) from None
-        if self.ctx.store.kind == "training":
-            child = child.model_copy(update={"training": True})
+        # The store's kind decides: a sandbox's children are fictional, a live store's never are.
+        child = child.model_copy(update={"training": self.ctx.store.kind == "training"})
         if not in_scope(self.ctx.registry, principal, child):
             raise PermissionDenied("you may only add children who will be in your own scope")
         return self.ctx.store.create_child(child, principal.login, principal.role)
