@@ -16,6 +16,7 @@ class AuditEvent(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(None, description="Unique id given by the store (makes crash repair exactly-once)")
     at: datetime
     actor: str
     role: str

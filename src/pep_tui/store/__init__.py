@@ -1,15 +1,26 @@
-"""The store: the only module that imports TinyDB. See :mod:`pep_tui.store.repository`."""
+"""The store: the only module that imports TinyDB. See :mod:`pep_tui.store.repository` and
+:mod:`pep_tui.store.layout`."""
 
 from __future__ import annotations
 
-from pep_tui.store.errors import Conflict, NotFound, StoreCorrupt, StoreError, StoreNotFound, WrongStoreKind
-from pep_tui.store.repository import ChildRecord, Store, StoreKind, newest_backup
+from pep_tui.store.backup import newest_backup
+from pep_tui.store.errors import (
+    Conflict,
+    NotFound,
+    StoreBusy,
+    StoreCorrupt,
+    StoreError,
+    StoreNotFound,
+    WrongStoreKind,
+)
+from pep_tui.store.repository import ChildRecord, Store, StoreKind
 
 __all__ = [
     "ChildRecord",
     "Conflict",
     "NotFound",
     "Store",
+    "StoreBusy",
     "StoreCorrupt",
     "StoreError",
     "StoreKind",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -57,10 +58,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     fsync_dir(path.parent)
 
@@ -104,3 +103,59 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+def append_line(path: Path, line: bytes) -> None:
+    """Append one line durably (``O_APPEND`` + fsync), creating the file owner-only.
+
+    If a crash left the file without a final newline (a torn last line), the new line starts on a
+    line of its own so the torn fragment stays a separate, skipped line.
+    """
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, FILE_MODE)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
+        os.write(fd, line if line.endswith(b"\n") else line + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
+def read_json_lines(path: Path, offset: int = 0) -> tuple[list[Any], int, int]:
+    """Parse the complete lines of a JSON-lines file from byte ``offset``.
+
+    Returns ``(values, next_offset, skipped)``: a last line without its newline (a write in progress
+    or torn by a crash) is left for the next read, and lines that do not parse are skipped and counted.
+    ``FileNotFoundError`` passes through.
+    """
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        raw = fh.read()
+    end = raw.rfind(b"\n")
+    if end < 0:
+        return [], offset, 0
+    values: list[Any] = []
+    skipped = 0
+    for line in raw[: end + 1].split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            values.append(orjson.loads(line))
+        except orjson.JSONDecodeError:
+            skipped += 1
+    return values, offset + end + 1, skipped
+
+
+def write_durable(path: Path, data: bytes) -> None:
+    """Create or truncate ``path`` owner-only, write, fsync it and its folder (for small marker files)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)

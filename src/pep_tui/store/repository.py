@@ -1,87 +1,78 @@
-"""The PEP store: TinyDB files made safe for several processes.
+"""The PEP store: TinyDB files made safe for several processes, partitioned one file per child.
 
-Layout of a data folder::
-
-    store.json            what this folder is (live store or training sandbox) and its schema version
-    settings.toml         operator settings (optional)
-    children/<id>.json    one TinyDB file per child: table "child" (the record) and "peps"
-    index.json            per-child summaries for lists and dashboards (rebuildable from children/)
-    staff.json            staff records (TinyDB table "staff")
-    audit.jsonl           append-only audit trail
-    pending/<id>          marks a child whose index entry may be behind (crash repair)
-    locks/                cross-process lock files
-    backups/              rotating snapshots
-
-Guarantees: every read-modify-write holds a cross-process lock; each save names the revision it was
-based on and a stale one raises :class:`Conflict`; files are replaced atomically; a file that does
-not parse raises :class:`StoreCorrupt` and is never overwritten; reads always see committed changes.
+See :mod:`pep_tui.store.layout` for the data folder and :mod:`pep_tui.store.pending` for how a change
+is committed. Guarantees: every read-modify-write holds the store-wide lock (shared) and its
+partition's lock; each save names the revision it was based on and a stale one raises
+:class:`Conflict` naming who saved and when; files are replaced atomically; a file that does not parse
+raises :class:`StoreCorrupt` and is never overwritten; reads always see committed changes.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from filelock import FileLock
-from tinydb import Query, TinyDB
-
-from pep_tui.domain import PEP, AuditEvent, Child, StaffMember, utcnow
+from pep_tui.domain import PEP, AuditEvent, Child, new_id, utcnow
 from pep_tui.store.audit import AuditLog
-from pep_tui.store.errors import Conflict, NotFound, StoreCorrupt, StoreError, StoreNotFound, WrongStoreKind
+from pep_tui.store.errors import (
+    Conflict,
+    NotFound,
+    StoreCorrupt,
+    StoreError,
+    WrongStoreKind,
+)
 from pep_tui.store.files import (
     AtomicJSONStorage,
     CorruptFile,
     atomic_write_bytes,
     dump_json,
     ensure_dir,
-    load_json,
 )
+from pep_tui.store.index import IndexMissing, SummaryIndex
+from pep_tui.store.layout import (
+    FOLDERS,
+    FORMAT,
+    META_FILE,
+    RESTORE_MARKER,
+    SCHEMA_VERSION,
+    read_meta,
+    valid_child_id,
+)
+from pep_tui.store.locks import StoreWideLock, hold, partition_lock
+from pep_tui.store.pending import mark_child, pending_partitions
+from pep_tui.store.records import ChildRecord, StoreKind, Summariser, default_summary
+from pep_tui.store.staff import StaffFile
 
-FORMAT = "pep-tui-store"
-SCHEMA_VERSION = 1
-StoreKind = Literal["live", "training"]
-Summariser = Callable[[Child, list[PEP]], dict[str, Any]]
-
-
-def default_summary(child: Child, peps: list[PEP]) -> dict[str, Any]:
-    """A minimal summary; services supply a richer summariser."""
-    return {"child_id": child.id, "name": child.display_name, "revision": child.revision}
-
-
-@dataclass
-class ChildRecord:
-    """A child and all their PEPs, oldest term first."""
-
-    child: Child
-    peps: list[PEP]
-
-    def pep(self, pep_id: str) -> PEP:
-        """One PEP by id."""
-        for pep in self.peps:
-            if pep.id == pep_id:
-                return pep
-        raise NotFound(f"no PEP {pep_id} for this child")
+_TERMS = ("autumn", "spring", "summer")
+REINDEX_REMEDY = "the index is rebuilt from the child files by 'pep-tui store reindex'"
 
 
 class Store:
-    """A data folder opened for use. Cheap to create; holds only the index cache in memory."""
+    """A data folder opened for use. Cheap to create; keeps only the index of summaries in memory.
+
+    ``summariser(child, peps)`` makes a child's index entry; ``summary_stamp()`` names what the
+    summaries depend on besides the child (the services use the school term): when it changes, the
+    index is rebuilt before the next list.
+    """
 
     def __init__(self, root: Path, meta: dict[str, Any], summariser: Summariser | None = None) -> None:
         self.root = root
         self.meta = meta
         self.kind: StoreKind = meta["kind"]
-        self.summariser = summariser or default_summary
+        self.summariser: Summariser = summariser or default_summary
+        self.summary_stamp: Callable[[], str | None] | None = None
         self.children_dir = root / "children"
         self.locks_dir = root / "locks"
         self.pending_dir = root / "pending"
         self.backups_dir = root / "backups"
-        self.index_path = root / "index.json"
-        self.staff_path = root / "staff.json"
-        self.audit = AuditLog(root / "audit.jsonl")
-        self._index_cache: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
+        self.index = SummaryIndex(root / "index")
+        self.staff = StaffFile(self)
+        self.audit = AuditLog(root / "audit")
+        self.audit.before_read = self._repair_before_reading
+        self.store_lock = StoreWideLock(self.locks_dir / "store.lock")
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -89,37 +80,44 @@ class Store:
     def create(cls, root: Path | str, kind: StoreKind = "live", summariser: Summariser | None = None) -> Store:
         """Create a new, empty store in ``root`` (which must be empty or absent)."""
         root = Path(root).expanduser()
-        if (root / "store.json").exists():
+        if (root / META_FILE).exists():
             raise StoreError(f"{root} already holds a pep-tui store; open it instead")
         ensure_dir(root)
         unexpected = [p.name for p in root.iterdir() if p.name not in {"settings.toml"}]
         if unexpected:
             raise StoreError(f"{root} is not empty ({', '.join(sorted(unexpected)[:3])}…); choose an empty folder")
-        for sub in ("children", "locks", "pending", "backups"):
+        for sub in FOLDERS:
             ensure_dir(root / sub)
         meta = {"format": FORMAT, "schema": SCHEMA_VERSION, "kind": kind, "created_at": utcnow().isoformat()}
-        atomic_write_bytes(root / "store.json", dump_json(meta))
-        atomic_write_bytes(root / "index.json", dump_json({"summaries": {}}))
-        return cls(root, meta, summariser)
+        store = cls(root, meta, summariser)
+        store.index.write_base({}, None)
+        atomic_write_bytes(root / META_FILE, dump_json(meta))  # last: the folder is a store from here on
+        return store
 
     @classmethod
     def open(
-        cls, root: Path | str, expect_kind: StoreKind | None = None, summariser: Summariser | None = None
+        cls,
+        root: Path | str,
+        expect_kind: StoreKind | None = None,
+        summariser: Summariser | None = None,
+        check_index: bool = True,
     ) -> Store:
-        """Open an existing store; refuse a missing, corrupt or wrong-kind one with a clear message."""
+        """Open an existing store; refuse a missing, corrupt, half-restored or wrong-kind one clearly.
+
+        An older schema is upgraded first (after a snapshot); see :mod:`pep_tui.store.migrations`.
+        ``check_index=False`` opens despite a damaged index (for ``pep-tui store reindex``).
+        """
+        from pep_tui.store.backup import newest_backup
+        from pep_tui.store.migrations import upgrade
+
         root = Path(root).expanduser()
-        meta_path = root / "store.json"
-        try:
-            meta = load_json(meta_path)
-        except FileNotFoundError:
-            raise StoreNotFound(
-                f"no pep-tui store in {root}; create one with 'pep-tui init --admin LOGIN' "
-                f"or try the training demo with 'pep-tui demo'"
-            ) from None
-        except CorruptFile as exc:
-            raise StoreCorrupt(exc.path, exc.reason, newest_backup(root)) from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise StoreError(f"{meta_path} is not a pep-tui store file")
+        meta = read_meta(root)
+        marker = root / RESTORE_MARKER
+        if marker.exists():
+            raise StoreError(
+                f"a restore into {root} did not finish; run 'pep-tui store restore --resume' to complete it "
+                f"(the data from before the restore is kept as a snapshot)"
+            )
         if meta.get("schema", 0) > SCHEMA_VERSION:
             raise StoreError(f"{root} was written by a newer pep-tui (schema {meta['schema']}); upgrade pep-tui")
         kind = meta.get("kind")
@@ -127,84 +125,113 @@ class Store:
             if kind == "training":
                 raise WrongStoreKind(f"{root} is a training sandbox (fictional data), not a live store")
             raise WrongStoreKind(f"{root} is a live store; training sessions need their own sandbox ('pep-tui demo')")
+        if meta.get("schema", 0) < SCHEMA_VERSION:
+            meta = upgrade(root)
         store = cls(root, meta, summariser)
-        for sub in ("children", "locks", "pending", "backups"):
+        for sub in FOLDERS:
             ensure_dir(root / sub)
-        store._check_index_parses()
-        store.repair_pending()
-        return store
-
-    def _check_index_parses(self) -> None:
         try:
-            load_json(self.index_path)
-        except FileNotFoundError:
-            self.reindex()
-        except CorruptFile:
-            # The index is derived data: rebuild it from the child files rather than refusing.
-            self.reindex()
+            store.staff.read()
+        except CorruptFile as exc:
+            raise StoreCorrupt(exc.path, exc.reason, newest_backup(root)) from None
+        try:
+            if check_index:
+                store.index.read()
+        except IndexMissing:
+            pass  # rebuilt on the first list
+        except CorruptFile as exc:
+            raise StoreCorrupt(exc.path, exc.reason, newest_backup(root), REINDEX_REMEDY) from None
+        if summariser is not None:
+            store.repair_pending()
+        return store
 
     # --- locks --------------------------------------------------------------------------------
 
-    def _lock(self, name: str) -> FileLock:
-        return FileLock(str(self.locks_dir / f"{name}.lock"), timeout=30, mode=0o600)
+    @contextmanager
+    def changing(self, partition: str) -> Iterator[None]:
+        """Hold the store-wide lock (shared) and one partition's lock (``child.<id>`` or ``staff``)."""
+        with self.store_lock.shared(), hold(partition_lock(self.locks_dir, partition)):
+            yield
 
     # --- children -----------------------------------------------------------------------------
 
     def _child_path(self, child_id: str) -> Path:
-        if not child_id or "/" in child_id or child_id.startswith("."):
-            raise NotFound(f"no child {child_id!r}")
+        if not valid_child_id(child_id):
+            raise NotFound("no child with that id")
         return self.children_dir / f"{child_id}.json"
 
-    def _read_child_file(self, path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def corrupt(self, exc: CorruptFile, remedy: str | None = None) -> StoreCorrupt:
+        """The user-facing error for a file that does not parse."""
+        from pep_tui.store.backup import newest_backup
+
+        return StoreCorrupt(exc.path, exc.reason, newest_backup(self.root), remedy)
+
+    def read_child_docs(self, child_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The raw stored child document and PEP documents (oldest term first)."""
+        path = self._child_path(child_id)
         try:
             data = AtomicJSONStorage(path).read()
         except CorruptFile as exc:
-            raise StoreCorrupt(exc.path, exc.reason, newest_backup(self.root)) from None
+            raise self.corrupt(exc) from None
         if data is None:
-            raise NotFound(f"no child {path.stem}")
-        child_docs = list(data.get("child", {}).values())
-        if len(child_docs) != 1:
-            raise StoreCorrupt(path, "expected one child record", newest_backup(self.root))
-        peps = sorted(data.get("peps", {}).values(), key=lambda d: (d["academic_year"], ["autumn", "spring", "summer"].index(d["term"])))
+            raise NotFound(f"no child {child_id}")
+        child_docs = list(data.get("child", {}).values()) if isinstance(data.get("child"), dict) else []
+        pep_table = data.get("peps", {})
+        if len(child_docs) != 1 or not isinstance(pep_table, dict):
+            raise self.corrupt(CorruptFile(path, "expected one child record and a table of PEPs"))
+        try:
+            peps = sorted(pep_table.values(), key=lambda d: (d["academic_year"], _TERMS.index(d["term"])))
+        except (KeyError, ValueError, TypeError):
+            raise self.corrupt(CorruptFile(path, "a PEP has no valid academic year and term")) from None
         return child_docs[0], peps
 
     def load_child(self, child_id: str) -> ChildRecord:
         """A child with all their PEPs, read fresh from disk."""
-        child_doc, pep_docs = self._read_child_file(self._child_path(child_id))
-        return ChildRecord(Child.model_validate(child_doc), [PEP.model_validate(d) for d in pep_docs])
+        child_doc, pep_docs = self.read_child_docs(child_id)
+        try:
+            return ChildRecord(Child.model_validate(child_doc), [PEP.model_validate(d) for d in pep_docs])
+        except ValueError as exc:
+            reason = f"a record does not match the expected shape ({type(exc).__name__})"
+            raise self.corrupt(CorruptFile(self._child_path(child_id), reason)) from None
 
     def child_exists(self, child_id: str) -> bool:
         """Whether a child file exists."""
         return self._child_path(child_id).exists()
 
-    def _write_child_file(self, path: Path, child: Child, peps: list[PEP]) -> None:
-        with TinyDB(path, storage=AtomicJSONStorage) as db:
-            # One storage write for the whole child: build the document and write it directly.
-            db.storage.write(
-                {
-                    "child": {"1": child.model_dump(mode="json")},
-                    "peps": {str(i): p.model_dump(mode="json") for i, p in enumerate(peps, start=1)},
-                }
-            )
+    def child_ids(self) -> list[str]:
+        """Ids of every child in the store (from the index)."""
+        return list(self.summaries())
+
+    def _write_child_file(self, child: Child, peps: list[PEP], events: list[AuditEvent]) -> None:
+        """Replace the child's file; it also records the audit events of the change that wrote it."""
+        AtomicJSONStorage(self._child_path(child.id)).write({
+            "child": {"1": child.model_dump(mode="json")},
+            "peps": {str(i): p.model_dump(mode="json") for i, p in enumerate(peps, start=1)},
+            "change": {"1": {"events": [e.model_dump(mode="json") for e in events]}},
+        })
 
     def _commit(self, child: Child, peps: list[PEP], events: list[AuditEvent]) -> None:
-        """Write a child file, then its index entry and audit events; a pending marker covers a crash."""
-        marker = self.pending_dir / child.id
-        atomic_write_bytes(marker, b"")
-        self._write_child_file(self._child_path(child.id), child, peps)
+        """Make one change to a child (caller holds its lock): mark, file, audit, index, unmark."""
+        summary = self.summariser(child, peps)  # before writing anything: a failure here changes nothing
+        events = [e.model_copy(update={"id": new_id("ev")}) for e in events]
+        marker = mark_child(self.pending_dir, child.id)
+        self._write_child_file(child, peps, events)
         for event in events:
             self.audit.append(event)
-        self._update_index({child.id: self.summariser(child, peps)})
+        with hold(partition_lock(self.locks_dir, "index")):
+            self.index.append({child.id: summary}, self._stamp())
         marker.unlink(missing_ok=True)
 
     def create_child(self, child: Child, actor: str, role: str) -> Child:
         """Add a new child at revision 1."""
         path = self._child_path(child.id)
-        with self._lock(child.id):
+        with self.changing(f"child.{child.id}"):
+            self._repair_child(child.id)
             if path.exists():
                 raise StoreError(f"a child with id {child.id} already exists")
             child = child.model_copy(update={"revision": 1})
-            event = AuditEvent(at=utcnow(), actor=actor, role=role, action="child.create", child_id=child.id, new_revision=1)
+            event = AuditEvent(at=utcnow(), actor=actor, role=role, action="child.create", child_id=child.id,
+                               new_revision=1)
             self._commit(child, [], [event])
         return child
 
@@ -212,14 +239,13 @@ class Store:
         self, child: Child, expected_revision: int, actor: str, role: str, changed: list[str] | None = None
     ) -> Child:
         """Save a child's record if nobody saved it since ``expected_revision``; else :class:`Conflict`."""
-        with self._lock(child.id):
+        with self.changing(f"child.{child.id}"):
+            self._repair_child(child.id)
             current = self.load_child(child.id)
             if current.child.revision != expected_revision:
-                last = self._last_event(child.id, pep_id=None)
-                raise Conflict(
-                    f"{current.child.display_name}'s record", expected_revision, current.child.revision,
-                    last.actor if last else None, last.at if last else None,
-                )
+                last = self.audit.last(child.id, lambda e: e.pep_id is None and e.new_revision == current.child.revision)
+                raise Conflict("This child's record", expected_revision, current.child.revision,
+                               last.actor if last else None, last.at if last else None)
             saved = child.model_copy(update={"revision": expected_revision + 1})
             event = AuditEvent(
                 at=utcnow(), actor=actor, role=role, action="child.save", child_id=child.id,
@@ -242,7 +268,8 @@ class Store:
 
         A PEP saved by someone else since ``expected_revision`` raises :class:`Conflict` naming them.
         """
-        with self._lock(pep.child_id):
+        with self.changing(f"child.{pep.child_id}"):
+            self._repair_child(pep.child_id)
             record = self.load_child(pep.child_id)
             peps = list(record.peps)
             index = next((i for i, p in enumerate(peps) if p.id == pep.id), None)
@@ -255,10 +282,8 @@ class Store:
                     raise NotFound(f"no PEP {pep.id} for this child")
                 current = peps[index]
                 if current.revision != expected_revision:
-                    raise Conflict(
-                        f"The {current.term_ref.label} PEP", expected_revision, current.revision,
-                        current.updated_by, current.updated_at,
-                    )
+                    raise Conflict(f"The {current.term_ref.label} PEP", expected_revision, current.revision,
+                                   current.updated_by, current.updated_at)
                 old = expected_revision
             now = utcnow()
             saved = pep.model_copy(update={"revision": old + 1, "updated_by": actor, "updated_at": now})
@@ -276,144 +301,131 @@ class Store:
     def import_records(self, records: list[ChildRecord], actor: str, role: str, action: str = "child.import") -> int:
         """Add many new children with their PEPs in one go (sample cohorts, imports).
 
-        Each child file is written atomically; the index is updated once at the end and each child gets
-        one audit event. Refuses (before writing anything) if any child already exists.
+        Each child file is written atomically with its audit event and a pending marker; the index is
+        appended once at the end. Refuses (before writing anything) if any child already exists.
         """
         existing = [r.child.id for r in records if self._child_path(r.child.id).exists()]
         if existing:
             raise StoreError(f"{len(existing)} of these children already exist (first: {existing[0]})")
         summaries: dict[str, dict[str, Any] | None] = {}
+        markers: list[Path] = []
         now = utcnow()
         for record in records:
             child = record.child.model_copy(update={"revision": max(record.child.revision, 1)})
-            with self._lock(child.id):
-                marker = self.pending_dir / child.id
-                atomic_write_bytes(marker, b"")
-                self._write_child_file(self._child_path(child.id), child, record.peps)
-                self.audit.append(AuditEvent(at=now, actor=actor, role=role, action=action, child_id=child.id,
-                                             new_revision=child.revision, detail={"peps": len(record.peps)}))
-            summaries[child.id] = self.summariser(child, record.peps)
-        self._update_index(summaries)
-        for record in records:
-            (self.pending_dir / record.child.id).unlink(missing_ok=True)
+            with self.changing(f"child.{child.id}"):
+                if self._child_path(child.id).exists():
+                    raise StoreError(f"a child with id {child.id} already exists")
+                event = AuditEvent(id=new_id("ev"), at=now, actor=actor, role=role, action=action,
+                                   child_id=child.id, new_revision=child.revision, detail={"peps": len(record.peps)})
+                summaries[child.id] = self.summariser(child, record.peps)
+                markers.append(mark_child(self.pending_dir, child.id))
+                self._write_child_file(child, record.peps, [event])
+                self.audit.append(event)
+        with self.store_lock.shared(), hold(partition_lock(self.locks_dir, "index")):
+            self.index.append(summaries, self._stamp())
+        for marker in markers:
+            marker.unlink(missing_ok=True)
         return len(records)
 
-    def _last_event(self, child_id: str, pep_id: str | None) -> AuditEvent | None:
-        found = None
-        for event in self.audit.for_child(child_id):
-            if event.pep_id == pep_id:
-                found = event
-        return found
+    # --- crash repair -------------------------------------------------------------------------
+
+    def _repair_child(self, child_id: str) -> bool:
+        """Finish a change to ``child_id`` that a crash interrupted (caller holds its lock).
+
+        The child file names the audit events of the change that wrote it: any not yet in the trail
+        is appended (if the crash came before the file was replaced, they are the previous change's,
+        already there). Then the index entry is re-summarised and the marker removed.
+        """
+        path = self.pending_dir / f"child.{child_id}.json"
+        if not path.exists():
+            return False
+        try:
+            record = self.load_child(child_id)
+        except NotFound:
+            record = None
+        else:
+            for event in self._last_change(child_id):
+                if event.id is None or not self.audit.has(child_id, event.id):
+                    self.audit.append(event)
+        summary = self.summariser(record.child, record.peps) if record is not None else None
+        with hold(partition_lock(self.locks_dir, "index")):
+            self.index.append({child_id: summary}, self._stamp())
+        path.unlink(missing_ok=True)
+        return True
+
+    def _last_change(self, child_id: str) -> list[AuditEvent]:
+        data = AtomicJSONStorage(self._child_path(child_id)).read() or {}
+        change = next(iter(data.get("change", {}).values()), {})
+        return [AuditEvent.model_validate(e) for e in change.get("events", [])]
+
+    def repair_pending(self) -> list[str]:
+        """Repair every change a crash interrupted; returns the partitions repaired (child ids, "staff")."""
+        repaired = []
+        for kind, key in pending_partitions(self.pending_dir):
+            if kind == "staff":
+                with self.changing("staff"):
+                    if self.staff.repair():
+                        repaired.append(key)
+            elif valid_child_id(key):
+                with self.changing(f"child.{key}"):
+                    if self._repair_child(key):
+                        repaired.append(key)
+        return repaired
+
+    def _repair_before_reading(self, child_id: str) -> None:
+        if valid_child_id(child_id) and (self.pending_dir / f"child.{child_id}.json").exists():
+            with self.changing(f"child.{child_id}"):
+                self._repair_child(child_id)
 
     # --- index --------------------------------------------------------------------------------
 
-    def _stat_key(self) -> tuple[int, int, int]:
-        st = os.stat(self.index_path)
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
     def summaries(self) -> dict[str, dict[str, Any]]:
-        """Per-child summaries by child id, cached and re-read whenever the index file changes."""
-        if any(self.pending_dir.iterdir()):
+        """Per-child summaries by child id: fresh (validated against the files on every call)."""
+        if os.listdir(self.pending_dir):
             self.repair_pending()
-        key = self._stat_key()
-        if self._index_cache is None or self._index_cache[0] != key:
-            data = load_json(self.index_path)
-            self._index_cache = (key, data.get("summaries", {}))
-        return self._index_cache[1]
+        try:
+            state = self.index.read()
+        except IndexMissing:
+            self.reindex()
+            state = self.index.read()
+        except CorruptFile as exc:
+            raise self.corrupt(exc, REINDEX_REMEDY) from None
+        stamp = self._stamp()
+        if stamp is not None and state.stamp != stamp:
+            from pep_tui.store.reindex import rebuild
 
-    def _update_index(self, updates: dict[str, dict[str, Any] | None]) -> None:
-        with self._lock("index"):
-            try:
-                data = load_json(self.index_path)
-            except (FileNotFoundError, CorruptFile):
-                data = {"summaries": {}}
-            summaries = data.setdefault("summaries", {})
-            for child_id, summary in updates.items():
-                if summary is None:
-                    summaries.pop(child_id, None)
-                else:
-                    summaries[child_id] = summary
-            atomic_write_bytes(self.index_path, dump_json(data))
-        self._index_cache = None
+            # Re-summarise only the children summarised under another stamp (all of them when the term
+            # has changed; none in a store created this term), then record the new stamp.
+            rebuild(self, only={cid for cid in state.summaries if state.entry_stamps.get(cid, state.stamp) != stamp})
+            state = self.index.read()
+        return state.summaries
 
-    def repair_pending(self) -> list[str]:
-        """Bring the index up to date for children a crash left marked pending; returns their ids."""
-        repaired = []
-        for marker in list(self.pending_dir.iterdir()):
-            child_id = marker.name
-            with self._lock(child_id):
-                if not marker.exists():
-                    continue
-                try:
-                    record = self.load_child(child_id)
-                    self._update_index({child_id: self.summariser(record.child, record.peps)})
-                except NotFound:
-                    self._update_index({child_id: None})
-                marker.unlink(missing_ok=True)
-                repaired.append(child_id)
-        return repaired
+    def _stamp(self) -> str | None:
+        return self.summary_stamp() if self.summary_stamp is not None else None
 
     def reindex(self) -> int:
-        """Rebuild the whole index from the child files; returns the number of children."""
-        summaries: dict[str, dict[str, Any] | None] = {}
-        for path in sorted(self.children_dir.glob("*.json")):
-            record = self.load_child(path.stem)
-            summaries[path.stem] = self.summariser(record.child, record.peps)
-        with self._lock("index"):
-            atomic_write_bytes(self.index_path, dump_json({"summaries": summaries}))
-        self._index_cache = None
-        return len(summaries)
+        """Rebuild the whole index from the child files; returns the number of children.
 
-    def child_ids(self) -> list[str]:
-        """Ids of every child in the store (from the index)."""
-        return list(self.summaries())
+        Saves go on meanwhile: the journal lines they append during the scan are replayed on top.
+        A child file that does not parse stops the rebuild with :class:`StoreCorrupt`.
+        """
+        from pep_tui.store.reindex import rebuild
+
+        return rebuild(self)
 
     # --- staff --------------------------------------------------------------------------------
 
-    def _staff_db(self) -> TinyDB:
-        return TinyDB(self.staff_path, storage=AtomicJSONStorage)
-
-    def list_staff(self) -> list[StaffMember]:
+    def list_staff(self):  # -> list[StaffMember]
         """Every staff record."""
         try:
-            with self._staff_db() as db:
-                return [StaffMember.model_validate(dict(d)) for d in db.table("staff").all()]
+            return self.staff.read()
         except CorruptFile as exc:
-            raise StoreCorrupt(exc.path, exc.reason, newest_backup(self.root)) from None
+            raise self.corrupt(exc) from None
 
-    def get_staff(self, login: str) -> StaffMember | None:
+    def get_staff(self, login: str):  # -> StaffMember | None
         """The staff record for a login, if any."""
         return next((m for m in self.list_staff() if m.login == login), None)
 
-    def save_staff(self, member: StaffMember, expected_revision: int | None, actor: str, role: str) -> StaffMember:
+    def save_staff(self, member, expected_revision: int | None, actor: str, role: str):
         """Add (``expected_revision=None``) or update a staff record, refusing stale revisions."""
-        with self._lock("staff"), self._staff_db() as db:
-            table = db.table("staff")
-            q = Query()
-            found = table.get(q.login == member.login)
-            if expected_revision is None and found is not None:
-                raise StoreError(f"staff login {member.login!r} already exists")
-            if expected_revision is not None:
-                if found is None:
-                    raise NotFound(f"no staff login {member.login!r}")
-                if found.get("revision", 0) != expected_revision:
-                    raise Conflict(f"Staff record {member.login}", expected_revision, found.get("revision", 0), None, None)
-            saved = member.model_copy(update={"revision": (expected_revision or 0) + 1})
-            table.upsert(saved.model_dump(mode="json"), q.login == member.login)
-            self.audit.append(
-                AuditEvent(
-                    at=utcnow(), actor=actor, role=role, action="staff.add" if expected_revision is None else "staff.save",
-                    old_revision=expected_revision, new_revision=saved.revision, detail={"login": member.login},
-                )
-            )
-        return saved
-
-
-def newest_backup(root: Path) -> Path | None:
-    """The newest snapshot in ``root/backups``, if any."""
-    folder = root / "backups"
-    try:
-        snapshots = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
-    except FileNotFoundError:
-        return None
-    return snapshots[-1] if snapshots else None
+        return self.staff.save(member, expected_revision, actor, role)

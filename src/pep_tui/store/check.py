@@ -1,0 +1,129 @@
+"""``pep-tui store check``: read every file of a store and report what is wrong, changing nothing
+except finishing changes a crash interrupted (the same repair any save would do)."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pep_tui.store.errors import StoreCorrupt
+from pep_tui.store.files import CorruptFile, read_json_lines
+from pep_tui.store.index import IndexMissing
+from pep_tui.store.layout import RESTORE_MARKER, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from pep_tui.store.repository import Store
+
+
+@dataclass
+class CheckReport:
+    """The findings of a check: ``problems`` need action; ``warnings`` are worth knowing."""
+
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    children: int = 0
+    peps: int = 0
+    events: int = 0
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No problems."""
+        return not self.problems
+
+
+def _check_modes(store: Store, report: CheckReport) -> None:
+    loose = []
+    for folder, dirs, files in os.walk(store.root):
+        if os.path.basename(folder) == "backups":
+            dirs[:] = []  # snapshots are checked when restored
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            mode = stat.S_IMODE(os.lstat(name).st_mode)
+            if mode & 0o077:
+                loose.append(f"{name} ({mode:o})")
+    if loose:
+        report.warnings.append(f"{len(loose)} file(s) readable by others than the owner, e.g. {loose[0]}; "
+                               f"run: chmod -R go-rwx {store.root}")
+
+
+def check_store(store: Store, modes: bool = True) -> CheckReport:
+    """Check every file: store, staff, each child and PEP, audit trails, the index and permissions."""
+    report = CheckReport()
+    if (store.root / RESTORE_MARKER).exists():
+        report.problems.append("a restore did not finish; run 'pep-tui store restore --resume'")
+        return report
+    if store.meta.get("schema") != SCHEMA_VERSION:
+        report.problems.append(f"store.json has schema {store.meta.get('schema')}, expected {SCHEMA_VERSION}")
+    try:
+        report.repaired = store.repair_pending()
+        store.summaries()  # refreshes the index if the term changed since it was built
+    except StoreCorrupt as exc:
+        report.problems.append(str(exc))
+    try:
+        store.staff.read()
+    except (CorruptFile, ValueError) as exc:
+        report.problems.append(f"{store.staff.path} does not read ({type(exc).__name__})")
+    fresh: dict[str, dict] = {}
+    for path in sorted(store.children_dir.glob("*.json")):
+        try:
+            record = store.load_child(path.stem)
+        except StoreCorrupt as exc:
+            report.problems.append(str(exc))
+            continue
+        if record.child.id != path.stem:
+            report.problems.append(f"{path} holds the child {record.child.id}")
+            continue
+        report.children += 1
+        report.peps += len(record.peps)
+        if len({p.id for p in record.peps}) != len(record.peps):
+            report.problems.append(f"{path} holds the same PEP twice")
+        fresh[record.child.id] = store.summariser(record.child, record.peps)
+        _check_audit(store, record.child.id, report)
+    _check_audit(store, None, report)
+    _check_index(store, fresh, report)
+    if modes:
+        _check_modes(store, report)
+    return report
+
+
+def _check_audit(store: Store, child_id: str | None, report: CheckReport) -> None:
+    path = store.audit.path_for(child_id)
+    try:
+        values, end, skipped = read_json_lines(path)
+    except FileNotFoundError:
+        return
+    if skipped or end != path.stat().st_size:
+        report.warnings.append(f"{path}: a line torn by a crash is ignored (harmless)")
+    ids = Counter(v.get("id") for v in values if isinstance(v, dict) and v.get("id"))
+    changes = Counter((v.get("pep_id"), v.get("new_revision")) for v in values
+                      if isinstance(v, dict) and v.get("child_id") and v.get("new_revision") is not None
+                      and v.get("action") not in ("sample.create", "child.import"))
+    twice = [k for k, n in ids.items() if n > 1] + [k for k, n in changes.items() if n > 1]
+    if twice:
+        report.problems.append(f"{path}: {len(twice)} change(s) recorded more than once")
+    report.events += len(values)
+
+
+def _check_index(store: Store, fresh: dict[str, dict], report: CheckReport) -> None:
+    try:
+        state = store.index.read()
+    except IndexMissing:
+        report.problems.append("the index is missing; run 'pep-tui store reindex'")
+        return
+    except CorruptFile as exc:
+        report.problems.append(f"{exc.path} does not read; run 'pep-tui store reindex'")
+        return
+    indexed = set(state.summaries)
+    missing, extra = set(fresh) - indexed, indexed - set(fresh)
+    if missing or extra:
+        report.problems.append(f"the index lists {len(extra)} child(ren) with no file and misses {len(missing)}; "
+                               f"run 'pep-tui store reindex'")
+    behind = [cid for cid in fresh.keys() & indexed if state.summaries[cid] != fresh[cid]]
+    if behind:
+        report.warnings.append(f"{len(behind)} index entr(ies) differ from a fresh summary (dates move on; "
+                               f"'pep-tui store reindex' refreshes them)")
+    if state.skipped_lines:
+        report.warnings.append(f"{state.skipped_lines} index journal line(s) torn by a crash are ignored (harmless)")

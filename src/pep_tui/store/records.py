@@ -1,0 +1,34 @@
+"""What the store hands out: a child with their PEPs, and the summariser type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pep_tui.domain import PEP, Child
+from pep_tui.store.errors import NotFound
+
+StoreKind = Literal["live", "training"]
+#: ``summarise(child, peps) -> dict``: a child's JSON-able index entry.
+Summariser = Callable[[Child, list[PEP]], dict[str, Any]]
+
+
+def default_summary(child: Child, peps: list[PEP]) -> dict[str, Any]:
+    """A minimal summary; services supply a richer summariser."""
+    return {"child_id": child.id, "name": child.display_name, "revision": child.revision}
+
+
+@dataclass
+class ChildRecord:
+    """A child and all their PEPs, oldest term first."""
+
+    child: Child
+    peps: list[PEP]
+
+    def pep(self, pep_id: str) -> PEP:
+        """One PEP by id."""
+        for pep in self.peps:
+            if pep.id == pep_id:
+                return pep
+        raise NotFound(f"no PEP {pep_id} for this child")
