@@ -6,16 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from pep_tui.domain import TermRef
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, can, in_scope, require
 from pep_tui.services.audit import AuditService
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
+from pep_tui.services.delegation import DelegationService
 from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
+from pep_tui.services.exports import ExportService
+from pep_tui.services.imports import ImportService
 from pep_tui.services.peps import PEPService
 from pep_tui.services.principal import Principal
+from pep_tui.services.qa import QAService
+from pep_tui.services.report_facts import with_report_fields
+from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
 from pep_tui.services.summary import make_summariser
+from pep_tui.services.views import RoleViews
+from pep_tui.services.workflow import WorkflowService
 from pep_tui.settings import Settings
 from pep_tui.store import Store, StoreKind  # noqa: F401  (re-exported for callers)
 
@@ -25,11 +34,19 @@ class Services:
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
         self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
-        store.summariser = make_summariser(registry, settings.policy, clock)
+        store.summariser = with_report_fields(make_summariser(registry, settings.policy, clock))
+        store.summary_stamp = lambda: TermRef.containing(clock()).label  # summaries are refreshed each term
         self.children = ChildService(self.ctx)
         self.peps = PEPService(self.ctx, self.children)
         self.staff = StaffService(self.ctx)
+        self.reports = ComplianceService(self.ctx)
+        self.imports = ImportService(self.ctx, self.children, self.peps)
+        self.exports = ExportService(self.ctx, self.children, self.peps)
         self.audit = AuditService(self.ctx, self.children)
+        self.workflow = WorkflowService(self.ctx, self.children, self.peps)
+        self.qa = QAService(self.ctx, self.children, self.peps)
+        self.delegation = DelegationService(self.ctx, self.children)
+        self.views = RoleViews(self.ctx, self.children, self.peps, self.workflow)
         self.extra: dict[str, object] = {}
 
     @property

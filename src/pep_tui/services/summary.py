@@ -10,6 +10,7 @@ from pep_tui.domain import PEP, Child, TermRef, year_group
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.due_dates import next_due
+from pep_tui.services.workflow import awaiting_qa
 from pep_tui.settings import Policy
 
 #: Shared section ids the summary reads (defined by the shared-sections plugin).
@@ -68,6 +69,7 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "last_qa": rated.qa_ratings[-1].overall if rated else None,
             "attendance": attendance_percent(with_attendance.section(ATTENDANCE_SECTION)) if with_attendance else None,
             "next_due": due.due.isoformat() if due else None,
+            "awaiting_qa": awaiting_qa(peps, policy.signoff_chain),
             "due_reason": due.reason if due else None,
             "post16_route": route,
             "revision": child.revision,
