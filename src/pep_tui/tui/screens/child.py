@@ -1,0 +1,244 @@
+"""A child: key facts, PEPs by term, when the next one is due, and (for roles that may) the audit trail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pep_tui.plugins.api import Capability
+from pep_tui.services import PermissionDenied, WorkflowError, can
+from pep_tui.tui.cohort_view import STATUS_WORDS
+from pep_tui.tui.text import clean, literal
+
+if TYPE_CHECKING:
+    from pep_tui.domain import PEP
+    from pep_tui.store import ChildRecord
+    from pep_tui.tui.app import PepApp
+
+
+def pep_line(pep: PEP, current: bool) -> Text:
+    """One PEP in the history list."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{pep.term_ref.label:<17}", style="bold" if current else "")
+    text.append(f" {clean(pep.stage):<11} Y{pep.year_group:<3}")
+    status = STATUS_WORDS.get(pep.status.value, pep.status.value)
+    text.append(f" {status:<12}", style="bold" if pep.status.value == "returned" else "")
+    text.append(f" rev {pep.revision:<3}")
+    if pep.qa_rating is not None:
+        text.append(f" QA {clean(pep.qa_rating.overall)}")
+    if pep.superseded_by:
+        text.append(" (superseded)", style="dim")
+    return text
+
+
+class ChildScreen(Screen[None]):
+    """One child. ``enter`` opens the highlighted PEP; ``s`` starts this term's PEP where allowed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="child.back"),
+        Binding("p", "open_current", "This term's PEP", id="child.open_current"),
+        Binding("s", "start_pep", "Start PEP", id="child.start_pep"),
+        Binding("n", "start_next", "Next term's PEP", id="child.start_next"),
+        Binding("a", "audit", "Audit trail", id="child.audit"),
+        Binding("r", "reload", "Reload", show=False, id="child.reload"),
+    ]
+
+    app: PepApp
+
+    def __init__(self, child_id: str, open_current: bool = False) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.open_current = open_current
+        self.record: ChildRecord | None = None
+        self.peps: list[PEP] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.app.identity_bar()
+        yield Static("", id="child-facts")
+        yield Static("", id="child-due")
+        yield Label(Text("PEPs by term (enter opens)", style="bold"), id="history-title")
+        yield OptionList(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.load() and self.open_current:
+            self.call_after_refresh(self.action_open_current)
+
+    def on_screen_resume(self) -> None:
+        if self.record is not None:
+            self.load()
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(self) -> bool:
+        """Read the child and their PEPs through the services; ``False`` (and back) if refused."""
+        services, principal = self.app.services, self.app.principal
+        try:
+            self.record = services.children.record(principal, self.child_id)
+            self.peps = services.peps.history(principal, self.child_id)
+        except PermissionDenied as exc:
+            self.app.notify(str(exc), title="Not available", severity="error")
+            self.app.pop_screen()
+            return False
+        child = self.record.child
+        self.app.set_where(child.display_name)
+        facts = Table.grid(padding=(0, 1), expand=True)
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(ratio=1)
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(ratio=1)
+        summary = next((s for s in services.children.list(principal) if s["child_id"] == self.child_id), {})
+        facts.add_row("Name", literal(child.display_name, "bold"), "Born", Text(child.date_of_birth.strftime("%d %b %Y")))
+        facts.add_row("Year", literal(summary.get("year_label") or "-"), "UPN", literal(child.upn or "-"))
+        facts.add_row("School", literal(child.school_name or "-"), "On roll", Text("yes" if child.on_roll else "NO"))
+        facts.add_row("SEN", literal(child.sen_status.value.replace("_", " ")), "In care since",
+                      Text(child.date_entered_care.strftime("%d %b %Y") if child.date_entered_care else "-"))
+        facts.add_row("Social worker", literal(child.social_worker or "-"), "Designated teacher",
+                      literal(child.designated_teacher or "-"))
+        facts.add_row("Carer", literal(child.carer or "-"), "IRO", literal(child.iro or "-"))
+        self.query_one("#child-facts", Static).update(facts)
+        due = Text()
+        if summary.get("next_due"):
+            overdue = summary["next_due"] < services.ctx.today().isoformat() and summary.get("current_status") != "approved"
+            due.append("Next PEP due: ", style="bold")
+            due.append(f"{summary['next_due']}", style="bold reverse" if overdue else "bold")
+            if overdue:
+                due.append(" OVERDUE", style="bold")
+            due.append(f" ({clean(summary.get('due_reason') or '')})")
+        else:
+            due.append("No PEP due (not of PEP age or left care)", style="dim")
+        self.query_one("#child-due", Static).update(due)
+        history = self.query_one("#history", OptionList)
+        history.clear_options()
+        current_id = summary.get("current_pep_id")
+        for pep in reversed(self.peps):
+            history.add_option(Option(pep_line(pep, pep.id == current_id), id=pep.id))
+        if not self.peps:
+            history.add_option(Option(Text("No PEPs yet. Press s to start this term's PEP.", style="dim"),
+                                      id="none", disabled=True))
+        history.highlighted = 0 if self.peps else None
+        history.focus()
+        self.refresh_bindings()
+        return True
+
+    def current_pep(self) -> PEP | None:
+        """This term's live PEP, else the newest."""
+        from pep_tui.domain import TermRef
+
+        term = TermRef.containing(self.app.services.ctx.today())
+        live = [p for p in self.peps if p.term_ref == term and not p.superseded_by]
+        return live[-1] if live else (self.peps[-1] if self.peps else None)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        registry, principal = self.app.services.registry, self.app.principal
+        if action == "start_pep":
+            return can(registry, principal, Capability.START_PEP)
+        if action == "start_next":
+            return self.app.workflow is not None and can(registry, principal, Capability.START_PEP)
+        if action == "audit":
+            return can(registry, principal, Capability.VIEW_AUDIT)
+        return True
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id and event.option.id != "none":
+            self.open_pep(event.option.id)
+
+    def open_pep(self, pep_id: str) -> None:
+        """Open a PEP in the editor."""
+        from pep_tui.tui.screens.pep import PEPScreen
+
+        self.app.push_screen(PEPScreen(self.child_id, pep_id))
+
+    def action_open_current(self) -> None:
+        """Open this term's PEP (or the newest)."""
+        pep = self.current_pep()
+        if pep is None:
+            self.app.notify("No PEP yet: press s to start this term's PEP.", title="No PEP")
+            return
+        self.open_pep(pep.id)
+
+    def action_start_pep(self) -> None:
+        """Start this term's PEP (carrying forward the last PEP's targets)."""
+        try:
+            pep = self.app.services.peps.start(self.app.principal, self.child_id)
+        except (PermissionDenied, WorkflowError) as exc:
+            self.app.notify(str(exc), title="Cannot start a PEP", severity="warning")
+            return
+        self.load()
+        self.open_pep(pep.id)
+
+    def action_start_next(self) -> None:
+        """Start next term's PEP (workflow service)."""
+        workflow = self.app.workflow
+        if workflow is None:
+            return
+        try:
+            pep = workflow.start_next_term(self.app.principal, self.child_id)
+        except (PermissionDenied, WorkflowError) as exc:
+            self.app.notify(str(exc), title="Cannot start next term's PEP", severity="warning")
+            return
+        self.load()
+        self.open_pep(pep.id)
+
+    def action_audit(self) -> None:
+        """Show who changed what and when."""
+        try:
+            events = self.app.services.audit.for_child(self.app.principal, self.child_id)
+        except PermissionDenied as exc:
+            self.app.notify(str(exc), title="Audit trail", severity="warning")
+            return
+        self.app.push_screen(AuditScreen(self.record.child.display_name if self.record else "", events))
+
+    def action_reload(self) -> None:
+        """Read the child again."""
+        self.load()
+
+    def action_back(self) -> None:
+        """Back to the list."""
+        self.app.pop_screen()
+
+
+class AuditScreen(Screen[None]):
+    """A child's audit trail, newest first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="audit.back")]
+
+    app: PepApp
+
+    def __init__(self, name: str, events: list[Any]) -> None:
+        super().__init__()
+        self.child_name = name
+        self.events = events
+
+    def compose(self) -> ComposeResult:
+        yield self.app.identity_bar()
+        yield Label(literal(f"Audit trail: {self.child_name} ({len(self.events)} events)", "bold"))
+        table = Table(box=None, expand=True, pad_edge=False)
+        for heading in ("When (UTC)", "Who", "Role", "What", "Section", "Rev"):
+            table.add_column(heading, no_wrap=heading in ("When (UTC)", "Rev"))
+        for event in reversed(self.events[-500:]):
+            table.add_row(
+                Text(event.at.strftime("%Y-%m-%d %H:%M")), literal(event.actor), literal(event.role),
+                literal(event.action), literal(event.section_id or "-"),
+                Text(f"{event.old_revision or 0}→{event.new_revision or 0}"),
+            )
+        with VerticalScroll(id="audit-body", can_focus=True):
+            yield Static(table)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#audit-body").focus()
+
+    def action_back(self) -> None:
+        """Back to the child."""
+        self.app.pop_screen()

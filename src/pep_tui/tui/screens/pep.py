@@ -1,0 +1,421 @@
+"""The PEP editor: a tab per section, forms from the sections' models, findings, save and workflow."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from pep_tui.plugins.api import Finding, Severity
+from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
+from pep_tui.services.peps import SectionState, count_completion
+from pep_tui.store import Conflict
+from pep_tui.tui.cohort_view import STATUS_WORDS
+from pep_tui.tui.forms import describe_model
+from pep_tui.tui.screens.dialogs import ChoiceDialog
+from pep_tui.tui.text import clean
+from pep_tui.tui.widgets.section_form import SectionForm
+
+if TYPE_CHECKING:
+    from pep_tui.domain import PEP
+    from pep_tui.tui.app import PepApp
+
+SEVERITY_MARK = {Severity.ERROR: ("✖ ", "bold"), Severity.WARNING: ("! ", ""), Severity.INFO: ("i ", "dim")}
+
+
+def pane_id(section_id: str) -> str:
+    """A widget id for a section's tab (ids may not contain dots)."""
+    return "s-" + section_id.replace(".", "--")
+
+
+class PEPScreen(Screen[None]):
+    """Edit one PEP. Unsaved edits are never dropped: leaving asks first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="pep.save", priority=True),
+        Binding("ctrl+n", "next_section", "Next section", id="pep.next_section", priority=True),
+        Binding("ctrl+o", "previous_section", "Prev section", id="pep.previous_section", priority=True),
+        Binding("ctrl+l", "findings", "Findings", id="pep.findings", priority=True),
+        Binding("ctrl+g", "workflow", "Actions", id="pep.actions", priority=True),
+        Binding("ctrl+r", "reload", "Reload", id="pep.reload", priority=True),
+        Binding("escape", "back", "Back", id="pep.back"),
+    ]
+
+    app: PepApp
+
+    def __init__(self, child_id: str, pep_id: str) -> None:
+        super().__init__()
+        self.child_id = child_id
+        self.pep_id = pep_id
+        self.child_name = ""
+        self.pep: PEP | None = None
+        self.states: list[SectionState] = []
+        self.findings: list[Finding] = []
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def _read(self) -> None:
+        services, principal = self.app.services, self.app.principal
+        record = services.children.record(principal, self.child_id)
+        self.child_name = record.child.display_name
+        self.pep = services.peps.get(principal, self.child_id, self.pep_id)
+        self.states = services.peps.visible_sections(principal, record, record.pep(self.pep_id))
+
+    def compose(self) -> ComposeResult:
+        try:
+            self._read()
+        except PermissionDenied as exc:
+            self.app.notify(str(exc), title="Not available", severity="error")
+            self.call_later(self.app.pop_screen)
+            return
+        yield self.app.identity_bar()
+        yield Static(self._title(), id="pep-title")
+        with TabbedContent(id="sections"):
+            for state in self.states:
+                yield TabPane(Content.from_rich_text(self._tab_label(state)), id=pane_id(state.spec.id))
+        if not self.states:
+            yield Static(Text("No sections are installed for this PEP's stage, or none is visible to your role.",
+                              style="bold"))
+        with Vertical(id="findings-panel"):
+            yield Label(Text("Findings (enter jumps to the field, ctrl+l hides)", style="bold"))
+            yield OptionList(id="findings")
+        yield Static("", id="pep-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.set_where(self.child_name)
+        if self.states:
+            self.build_form(self.states[0].spec.id, focus=True)
+        self.refresh_findings()
+        self.update_status()
+
+    def _title(self) -> Text:
+        pep = self.pep
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if pep is None:
+            return text
+        text.append(clean(self.child_name), style="bold")
+        text.append(f" · {pep.term_ref.label} PEP · {clean(pep.stage)} Y{pep.year_group} · ")
+        text.append(STATUS_WORDS.get(pep.status.value, pep.status.value), style="bold")
+        if not any(s.editable for s in self.states):
+            text.append(" · read only", style="dim")
+        if pep.return_reason and pep.status.value == "returned":
+            text.append(" · returned: ", style="bold")
+            text.append(clean(pep.return_reason))
+        return text
+
+    def _tab_label(self, state: SectionState) -> Text:
+        filled, total = state.filled, state.total
+        if self.pep is not None:
+            filled, total = count_completion(state.spec.model, self.pep.section(state.spec.id))
+        mark = "●" if filled >= total else ("◐" if filled else "○")
+        label = Text(f"{mark} ")
+        label.append(clean(state.spec.title))
+        label.append(f" {filled}/{total}", style="dim")
+        if not state.editable:
+            label.append(" ro", style="dim")
+        return label
+
+    # --- forms -------------------------------------------------------------------------------
+
+    def state_for(self, section_id: str) -> SectionState | None:
+        """The visible section with this id."""
+        return next((s for s in self.states if s.spec.id == section_id), None)
+
+    def form_for(self, section_id: str) -> SectionForm | None:
+        """The form of a section, if it has been built (forms are built when first shown)."""
+        for form in self.query(SectionForm):
+            if form.section_id == section_id:
+                return form
+        return None
+
+    def forms(self) -> list[SectionForm]:
+        """Every built form."""
+        return list(self.query(SectionForm))
+
+    def build_form(self, section_id: str, focus: bool = False) -> SectionForm | None:
+        """Build (or rebuild) a section's form from the PEP as last read."""
+        state = self.state_for(section_id)
+        if state is None or self.pep is None:
+            return None
+        old = self.form_for(section_id)
+        if old is not None:
+            old.remove()
+        form = SectionForm(section_id, describe_model(state.spec.model), self.pep.section(section_id), state.editable,
+                           help=state.spec.help)
+        self.query_one(f"#{pane_id(section_id)}", TabPane).mount(form)
+        if focus:
+            self.call_after_refresh(self._focus_form, form)
+        return form
+
+    def _focus_form(self, form: SectionForm) -> None:
+        editors = form.editors()
+        if form.editable and editors:
+            editors[0].focus_input(scroll_visible=False)
+            form.scroll_home(animate=False)
+        else:
+            form.focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        section_id = next((s.spec.id for s in self.states if pane_id(s.spec.id) == event.pane.id), None)
+        if section_id is not None and self.form_for(section_id) is None:
+            self.build_form(section_id)
+
+    def current_section(self) -> str | None:
+        """The section in view."""
+        active = self.query_one("#sections", TabbedContent).active
+        return next((s.spec.id for s in self.states if pane_id(s.spec.id) == active), None)
+
+    def show_section(self, section_id: str, focus: bool = True) -> SectionForm | None:
+        """Switch to a section's tab (building its form) and focus its first field."""
+        tabs = self.query_one("#sections", TabbedContent)
+        tabs.active = pane_id(section_id)
+        form = self.form_for(section_id) or self.build_form(section_id)
+        if form is not None and focus:
+            self.call_after_refresh(self._focus_form, form)
+        return form
+
+    def on_form_edited(self) -> None:
+        self.update_status()
+
+    @property
+    def dirty_forms(self) -> list[SectionForm]:
+        """Forms with unsaved edits."""
+        return [f for f in self.forms() if f.dirty]
+
+    # --- status and findings -----------------------------------------------------------------
+
+    def update_status(self) -> None:
+        """Revision, who saved last and when, completion and the unsaved marker."""
+        pep = self.pep
+        if pep is None or not self.query("#pep-status"):
+            return
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"rev {pep.revision}", style="bold")
+        text.append(" · saved by ")
+        text.append(clean(pep.updated_by))
+        text.append(f" {pep.updated_at:%d %b %H:%M}")
+        done = sum(1 for s in self.states if count_completion(s.spec.model, pep.section(s.spec.id))[0] >= count_completion(s.spec.model, pep.section(s.spec.id))[1])
+        text.append(f" · {done}/{len(self.states)} sections complete")
+        errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        if errors:
+            text.append(f" · {errors} errors", style="bold")
+        dirty = [f for f in self.forms() if f.dirty]
+        if dirty:
+            names = ", ".join(s.spec.title for s in self.states if any(f.section_id == s.spec.id for f in dirty))
+            text.append(" · ● unsaved: ", style="bold reverse")
+            text.append(clean(names), style="bold")
+        self.query_one("#pep-status", Static).update(text)
+        for state in self.states:
+            with contextlib.suppress(Exception):  # a tab not yet mounted
+                self.query_one("#sections", TabbedContent).get_tab(pane_id(state.spec.id)).label = Content.from_rich_text(self._tab_label(state))
+
+    def refresh_findings(self) -> None:
+        """Re-run validation (and the QA pre-check, where the role may rate)."""
+        services, principal = self.app.services, self.app.principal
+        try:
+            findings = list(services.peps.validate(principal, self.child_id, self.pep_id))
+        except PermissionDenied:
+            findings = []
+        qa = self.app.qa
+        if qa is not None and hasattr(qa, "precheck"):
+            with contextlib.suppress(PermissionDenied, WorkflowError):
+                findings += [f for f in qa.precheck(principal, self.child_id, self.pep_id) if f not in findings]
+        self.findings = findings
+        options = self.query_one("#findings", OptionList)
+        options.clear_options()
+        titles = {s.spec.id: s.spec.title for s in self.states}
+        for index, finding in enumerate(findings):
+            mark, style = SEVERITY_MARK.get(finding.severity, ("  ", ""))
+            line = Text(mark, style=style)
+            if finding.criterion:
+                line.append(f"[{clean(finding.criterion)}] ")
+            if finding.section_id:
+                line.append(clean(titles.get(finding.section_id, finding.section_id)) + ": ", style="bold")
+            line.append(clean(finding.message))
+            options.add_option(Option(line, id=str(index)))
+        if not findings:
+            options.add_option(Option(Text("No findings: nothing blocks submission.", style="dim"), disabled=True))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "findings" or event.option.id is None:
+            return
+        self.jump_to(self.findings[int(event.option.id)])
+
+    def jump_to(self, finding: Finding) -> None:
+        """Show the section and field a finding is about."""
+        if not finding.section_id or self.state_for(finding.section_id) is None:
+            self.app.notify("This finding is not tied to a section you can see.", title="Findings")
+            return
+        form = self.show_section(finding.section_id, focus=not finding.field)
+        if form is not None and finding.field:
+            self.call_after_refresh(self._focus_field, form, finding.field)
+
+    def _focus_field(self, form: SectionForm, path: str) -> None:
+        editor = form.find_editor(path)
+        if editor is None:
+            self._focus_form(form)
+            return
+        editor.focus_input()
+        form.scroll_to_widget(editor, animate=False)
+
+    # --- saving ------------------------------------------------------------------------------
+
+    async def action_save(self) -> None:
+        """Save every section with unsaved edits (``ctrl+s``)."""
+        dirty = self.dirty_forms
+        if not dirty:
+            self.app.notify("Nothing to save.", timeout=2)
+            return
+        saved = 0
+        for form in dirty:
+            if not self.save_form(form):
+                break
+            saved += 1
+        if saved:
+            self.refresh_findings()
+            self.update_status()
+            self.app.notify(f"Saved ({saved} section{'s' if saved > 1 else ''}), revision {self.pep.revision if self.pep else '?'}.",
+                            timeout=3)
+
+    def save_form(self, form: SectionForm, data: dict[str, Any] | None = None) -> bool:
+        """Save one form through the services; show problems, or the conflict dialog, if refused."""
+        assert self.pep is not None
+        state = self.state_for(form.section_id)
+        title = state.spec.title if state else form.section_id
+        problems: list[tuple[str, str]] = []
+        if data is None:
+            data, problems = form.collect()
+        if problems:
+            self.show_section(form.section_id, focus=False)
+            form.show_problems(problems)
+            self.app.notify(f"{title}: {len(problems)} field(s) need attention; nothing was saved.",
+                            title="Not saved", severity="warning")
+            return False
+        if self.pep.section(form.section_id) != form.data:
+            self.open_conflict(form, data, "This section was changed since you opened it.")
+            return False
+        services = self.app.services
+        try:
+            pep = services.peps.save_section(self.app.principal, self.child_id, self.pep_id, form.section_id,
+                                             data, expected_revision=self.pep.revision)
+        except InvalidInput as exc:
+            self.show_section(form.section_id, focus=False)
+            form.show_problems([(p.field, p.message) for p in exc.problems])
+            self.app.notify(f"{title}: {len(exc.problems)} field(s) need attention; nothing was saved.",
+                            title="Not saved", severity="warning")
+            return False
+        except Conflict as exc:
+            self.open_conflict(form, data, str(exc))
+            return False
+        except (PermissionDenied, WorkflowError) as exc:
+            self.app.notify(str(exc), title="Not saved", severity="error")
+            return False
+        self.pep = pep
+        form.data = pep.section(form.section_id)
+        form.clear_problems()
+        form.mark_saved()
+        self.query_one("#pep-title", Static).update(self._title())
+        return True
+
+    def open_conflict(self, form: SectionForm, mine: dict[str, Any], message: str) -> None:
+        """Someone saved first: show what changed; reload theirs or apply mine on top."""
+        from pep_tui.tui.screens.conflict import resolve_conflict
+
+        resolve_conflict(self, form, mine, message)
+
+    def adopt(self, latest: PEP, rebuild: set[str]) -> None:
+        """Take a newer PEP: rebuild the named forms and every form without unsaved edits."""
+        self.pep = latest
+        for form in self.forms():
+            if form.section_id in rebuild or not form.dirty:
+                self.build_form(form.section_id, focus=form.section_id in rebuild)
+        self.query_one("#pep-title", Static).update(self._title())
+        self.refresh_findings()
+        self.update_status()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def action_next_section(self) -> None:
+        """Show the next section's tab."""
+        self._step(1)
+
+    def action_previous_section(self) -> None:
+        """Show the previous section's tab."""
+        self._step(-1)
+
+    def _step(self, delta: int) -> None:
+        if not self.states:
+            return
+        ids = [s.spec.id for s in self.states]
+        current = self.current_section() or ids[0]
+        self.show_section(ids[(ids.index(current) + delta) % len(ids)])
+
+    def action_findings(self) -> None:
+        """Show or hide the findings panel."""
+        panel = self.query_one("#findings-panel")
+        panel.toggle_class("-shown")
+        if panel.has_class("-shown"):
+            self.refresh_findings()
+            self.query_one("#findings", OptionList).focus()
+        else:
+            section = self.current_section()
+            if section:
+                self.show_section(section)
+
+    def action_reload(self) -> None:
+        """Read the PEP again (asks first if there are unsaved edits)."""
+
+        def go(choice: str | None) -> None:
+            if choice == "reload":
+                self._read()
+                self.adopt(self.pep, rebuild={f.section_id for f in self.forms()})  # type: ignore[arg-type]
+
+        if self.dirty_forms:
+            self.app.push_screen(ChoiceDialog("Reload and drop your unsaved edits?", "Your edits would be lost.",
+                                              [("r", "Reload anyway", "reload"), ("escape", "Keep editing", None)]), go)
+        else:
+            go("reload")
+
+    def action_back(self) -> None:
+        """Leave the PEP (asking about unsaved edits)."""
+        self.leave(self.app.pop_screen)
+
+    def leave(self, then: Any) -> None:
+        """Run ``then`` once unsaved edits are saved or knowingly discarded."""
+        dirty = self.dirty_forms
+        if not dirty:
+            then()
+            return
+        names = ", ".join(s.spec.title for s in self.states if any(f.section_id == s.spec.id for f in dirty))
+        body = Text("You have unsaved edits in: ")
+        body.append(clean(names), style="bold")
+
+        async def decided(choice: str | None) -> None:
+            if choice == "save":
+                await self.action_save()
+                if not self.dirty_forms:
+                    then()
+            elif choice == "discard":
+                then()
+
+        self.app.push_screen(
+            ChoiceDialog("Unsaved changes", body,
+                         [("s", "Save and leave", "save"), ("d", "Discard my edits", "discard"),
+                          ("escape", "Stay", None)]),
+            decided,
+        )
+
+    def action_workflow(self) -> None:
+        """Workflow actions the role may take on this PEP (submit, approve, return…)."""
+        from pep_tui.tui.screens.workflow import open_actions
+
+        open_actions(self)
