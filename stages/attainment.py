@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 
+from pep_tui.plugins.api import Finding, SampleContext, Severity, ValidationContext
 from pep_tui_stages.fields import long_text, optional
 from pep_tui_stages.sample_content import first_name, meeting_day, pick
 from pep_tui_stages.scales import BEHIND, AgeRelated
 from pep_tui_stages.shared_checks import parsed
 from pep_tui_stages.shared_models import Section
-
-from pep_tui.plugins.api import Finding, SampleContext, Severity, ValidationContext
 
 SUBJECTS = ("reading", "writing", "maths")
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
+from pep_tui.domain import SENStatus
+from pep_tui.plugins.api import SampleContext, SectionContext
 from pep_tui_stages.fields import URN, flag, long_text, number, optional, text
 from pep_tui_stages.sample_content import first_name, person, pick
 from pep_tui_stages.shared_models import Section
-
-from pep_tui.domain import SENStatus
-from pep_tui.plugins.api import SampleContext, SectionContext
 
 SEN_SECTION = "shared.sen"
 

@@ -10,6 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+from pep_tui.domain import Term, age_on
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import (
+    Finding,
+    SampleContext,
+    SectionContext,
+    SectionSpec,
+    Severity,
+    StageDefinition,
+    ValidationContext,
+    ValidatorSpec,
+)
 from pep_tui_stages.early_years_models import (
     ELGS,
     EYFS_AREAS,
@@ -27,19 +39,6 @@ from pep_tui_stages.ownership import EDUCATION
 from pep_tui_stages.sample_content import first_name, meeting_day, person, pick
 from pep_tui_stages.scales import Progress
 from pep_tui_stages.shared_checks import parsed
-
-from pep_tui.domain import Term, age_on
-from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import (
-    Finding,
-    SampleContext,
-    SectionContext,
-    SectionSpec,
-    Severity,
-    StageDefinition,
-    ValidationContext,
-    ValidatorSpec,
-)
 
 PEP_TUI_API_VERSION = "1.0"
 

@@ -6,10 +6,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from pydantic import Field
+
 from pep_tui_stages.fields import URN, Pence, flag, long_text, number, optional, text
 from pep_tui_stages.scales import Progress
 from pep_tui_stages.shared_models import Section
-from pydantic import Field
 
 FundedHours = number(0, 30)
 

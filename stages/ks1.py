@@ -10,13 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 
-from pep_tui_stages.attainment import PrimaryAttainment, catch_up_check, sample_attainment
-from pep_tui_stages.fields import long_text, optional, text, whole_number
-from pep_tui_stages.ownership import EDUCATION
-from pep_tui_stages.sample_content import first_name, meeting_day
-from pep_tui_stages.shared_checks import parsed
-from pep_tui_stages.shared_models import Section
-
 from pep_tui.domain import Term
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import (
@@ -28,6 +21,12 @@ from pep_tui.plugins.api import (
     ValidationContext,
     ValidatorSpec,
 )
+from pep_tui_stages.attainment import PrimaryAttainment, catch_up_check, sample_attainment
+from pep_tui_stages.fields import long_text, optional, text, whole_number
+from pep_tui_stages.ownership import EDUCATION
+from pep_tui_stages.sample_content import first_name, meeting_day
+from pep_tui_stages.shared_checks import parsed
+from pep_tui_stages.shared_models import Section
 
 PEP_TUI_API_VERSION = "1.0"
 

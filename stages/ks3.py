@@ -9,13 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
-from pep_tui_stages.fields import flag, items, long_text, optional, text
-from pep_tui_stages.ownership import EDUCATION
-from pep_tui_stages.sample_content import first_name, meeting_day, person, pick, pick_some
-from pep_tui_stages.scales import BEHIND, Progress
-from pep_tui_stages.shared_checks import parsed
-from pep_tui_stages.shared_models import Section
-
 from pep_tui.domain import Term
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import (
@@ -28,6 +21,12 @@ from pep_tui.plugins.api import (
     ValidationContext,
     ValidatorSpec,
 )
+from pep_tui_stages.fields import flag, items, long_text, optional, text
+from pep_tui_stages.ownership import EDUCATION
+from pep_tui_stages.sample_content import first_name, meeting_day, person, pick, pick_some
+from pep_tui_stages.scales import BEHIND, Progress
+from pep_tui_stages.shared_checks import parsed
+from pep_tui_stages.shared_models import Section
 
 PEP_TUI_API_VERSION = "1.0"
 

@@ -11,6 +11,18 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+from pep_tui.domain import Child, Term, TermRef, year_group
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import (
+    Finding,
+    SampleContext,
+    SectionContext,
+    SectionSpec,
+    Severity,
+    StageDefinition,
+    ValidationContext,
+    ValidatorSpec,
+)
 from pep_tui_stages.ks4_models import (
     GCSE_GRADES,
     STANDARD_PASS,
@@ -27,19 +39,6 @@ from pep_tui_stages.ks4_models import (
 from pep_tui_stages.ownership import EDUCATION, EDUCATION_AND_CARE
 from pep_tui_stages.sample_content import first_name, meeting_day, person, pick, pick_some
 from pep_tui_stages.shared_checks import parsed
-
-from pep_tui.domain import Child, Term, TermRef, year_group
-from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import (
-    Finding,
-    SampleContext,
-    SectionContext,
-    SectionSpec,
-    Severity,
-    StageDefinition,
-    ValidationContext,
-    ValidatorSpec,
-)
 
 PEP_TUI_API_VERSION = "1.0"
 

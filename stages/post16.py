@@ -10,6 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 
+from pep_tui.domain.attendance import is_persistent_absence_percent
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import (
+    Finding,
+    SampleContext,
+    SectionSpec,
+    Severity,
+    StageDefinition,
+    ValidationContext,
+    ValidatorSpec,
+)
 from pep_tui_stages.ownership import EDUCATION_AND_CARE
 from pep_tui_stages.post16_models import (
     BursaryStatus,
@@ -24,17 +35,6 @@ from pep_tui_stages.post16_models import (
 )
 from pep_tui_stages.sample_content import first_name, meeting_day, person, pick
 from pep_tui_stages.shared_checks import parsed
-
-from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import (
-    Finding,
-    SampleContext,
-    SectionSpec,
-    Severity,
-    StageDefinition,
-    ValidationContext,
-    ValidatorSpec,
-)
 
 PEP_TUI_API_VERSION = "1.0"
 
@@ -171,8 +171,9 @@ def check_route(ctx: ValidationContext) -> Iterator[Finding]:
                       "framework_or_standard" if not section.framework_or_standard.strip() else "end_date", "Q11")
     threshold = ctx.policy.persistent_absence_threshold
     if (section.route is Route.EDUCATION and section.attendance_percent is not None
-            and section.attendance_percent < threshold and not section.attendance_support.strip()):
-        yield Finding(Severity.WARNING, f"Attendance at the provider is {section.attendance_percent:g}%, below "
+            and is_persistent_absence_percent(section.attendance_percent, threshold)
+            and not section.attendance_support.strip()):
+        yield Finding(Severity.WARNING, f"Attendance at the provider is {section.attendance_percent:g}%, at or below "
                       f"{threshold:g}%: record what is being done", ROUTE_SECTION, "attendance_support", "Q4")
     if section.route is Route.CUSTODY and not section.education_on_release.strip():
         yield Finding(Severity.WARNING, "Record the education or training plan for release", ROUTE_SECTION,

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pep_tui.domain.pep import MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import SectionContext, SectionSpec, ValidatorSpec
 from pep_tui_stages import circumstances as cs
 from pep_tui_stages import shared_checks as checks
 from pep_tui_stages import shared_models as models
@@ -25,10 +28,6 @@ from pep_tui_stages.ownership import (
     MEETING,
     VIRTUAL_SCHOOL_LED,
 )
-
-from pep_tui.domain.pep import MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
-from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import SectionContext, SectionSpec, ValidatorSpec
 
 PEP_TUI_API_VERSION = "1.0"
 PEP_TUI_PLUGIN_KIND = "feature"
@@ -77,7 +76,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         id="shared.attendance", title="Attendance and exclusions", model=models.Attendance,
         applies=_school_age_on_roll, editors=EDUCATION, order=30, sample=samples.sample_attendance,
         help="Sessions (half-days) this academic year from the register, suspensions and exclusions, and "
-             "whether the child is on a part-time timetable (C2). Attendance below 90% is persistent absence.",
+             "whether the child is on a part-time timetable (C2). Missing 10% or more of sessions (attendance of 90% or less) is persistent absence.",
     ),
     SectionSpec(
         id="shared.sen", title="Special educational needs", model=models.SENSupport, editors=EDUCATION, order=40,

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TypeVar
 
+from pydantic import BaseModel
+
+from pep_tui.domain import SENStatus, TargetArea
+from pep_tui.plugins.api import Finding, Severity, ValidationContext
 from pep_tui_stages.circumstances import EHCP, NotOnRoll
 from pep_tui_stages.shared_models import (
     Attendance,
@@ -20,10 +24,6 @@ from pep_tui_stages.shared_models import (
     Wellbeing,
     sdq_band,
 )
-from pydantic import BaseModel
-
-from pep_tui.domain import SENStatus, TargetArea
-from pep_tui.plugins.api import Finding, Severity, ValidationContext
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -12,7 +12,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from pep_tui_stages.fields import URN, flag, items, long_text, number, optional, text, whole_number
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -24,6 +23,8 @@ from pydantic import (
 )
 
 from pep_tui.domain import Attendee, SENStatus, Target, TargetOutcome
+from pep_tui.domain.attendance import is_persistent_absence
+from pep_tui_stages.fields import URN, flag, items, long_text, number, optional, text, whole_number
 
 #: Attendance below this percentage is persistent absence unless the council's policy says otherwise.
 DEFAULT_PERSISTENT_ABSENCE = 90.0
@@ -130,16 +131,15 @@ class Attendance(Section):
             return None
         return round(100 * self.sessions_present / self.sessions_possible, 1)
 
-    @computed_field(description="Attendance below 90% (missing 10% or more of sessions)")
+    @computed_field(description="Persistent absence: missing 10% or more of sessions (attendance 90% or less)")
     @property
     def persistent_absence(self) -> bool:
-        """Whether attendance is below the default persistent-absence threshold."""
+        """Whether the child misses 10% or more of sessions (the default threshold)."""
         return self.is_persistently_absent(DEFAULT_PERSISTENT_ABSENCE)
 
     def is_persistently_absent(self, threshold: float) -> bool:
-        """Whether attendance is below ``threshold`` percent (the council's policy)."""
-        percent = self.attendance_percent
-        return percent is not None and percent < threshold
+        """Whether attendance is at or below ``threshold`` percent (the council's policy), from the sessions."""
+        return is_persistent_absence(self.sessions_possible, self.sessions_present, threshold)
 
 
 # --- SEN ----------------------------------------------------------------------------------------

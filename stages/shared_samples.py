@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pep_tui.domain import Attendee, SENStatus, Target, TargetArea, TargetOutcome
+from pep_tui.domain.pep import PREVIOUS_TARGETS_SECTION
+from pep_tui.plugins.api import SampleContext
 from pep_tui_stages.sample_content import (
     day_in_term,
     first_name,
@@ -33,10 +36,6 @@ from pep_tui_stages.shared_models import (
     Wellbeing,
 )
 from pep_tui_stages.target_ideas import ideas_for
-
-from pep_tui.domain import Attendee, SENStatus, Target, TargetArea, TargetOutcome
-from pep_tui.domain.pep import PREVIOUS_TARGETS_SECTION
-from pep_tui.plugins.api import SampleContext
 
 
 def sample_education_setting(ctx: SampleContext) -> EducationSetting:

@@ -86,7 +86,9 @@ class Policy(BaseModel):
         default_factory=lambda: ["social_worker.care_context", "shared.leisure", "shared.education_setting", "shared.sen"],
         description="Stable context copied from the previous PEP into the next term's, marked for review",
     )
-    persistent_absence_threshold: float = Field(90.0, description="Attendance below this % is persistent absence")
+    persistent_absence_threshold: float = Field(
+        90.0, description="Attendance at or below this % (missing 10% or more of sessions) is persistent absence"
+    )
     pp_rates: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PP_RATES), description="Pence per child by FY")
     bank_holidays: list[date] | None = Field(None, description="Holidays for working days (default: England and Wales)")
 

@@ -73,7 +73,7 @@ def test_saved_filters():
         ("overdue", lambda s: s["next_due"] < "2026-02-09"),
         ("returned", lambda s: s["current_status"] == "returned"),
         ("neet", lambda s: s["post16_route"] == "neet"),
-        ("low_attendance", lambda s: s["attendance"] < 90),
+        ("low_attendance", lambda s: s["attendance"] <= 90),
     ]:
         view.set_saved(filter_id)
         assert len(view) and all(check(view.summary(i)) for i in range(len(view)))

@@ -12,6 +12,7 @@ from pep_tui.services.access import PermissionDenied, in_scope, require, role_of
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.principal import Principal
+from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
 
 
@@ -48,6 +49,7 @@ class ChildService:
             child = data
         else:
             try:
+                refuse_control_characters("New child", data)
                 child = Child.model_validate({"id": new_id("child"), **data})
             except ValidationError as exc:
                 raise InvalidInput.from_validation_error("New child", exc) from None
@@ -65,6 +67,7 @@ class ChildService:
         if forbidden:
             raise PermissionDenied(f"{', '.join(sorted(forbidden))} cannot be changed")
         try:
+            refuse_control_characters("Child record", changes)
             updated = Child.model_validate({**record.child.model_dump(), **changes})
         except ValidationError as exc:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None

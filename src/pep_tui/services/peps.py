@@ -23,6 +23,7 @@ from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput, WorkflowError
 from pep_tui.services.principal import Principal
+from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord
 
 #: Statuses in which sections may be edited.
@@ -188,6 +189,7 @@ class PEPService:
             raise PermissionDenied(f"{state.spec.title} is not editable by your role")
         if isinstance(data, BaseModel):
             data = data.model_dump(mode="json")
+        refuse_control_characters(state.spec.title, data)
         try:
             model = state.spec.model.model_validate(data)
         except ValidationError as exc:

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import TermRef, academic_year_start, pep_required, year_group
+from pep_tui.domain.attendance import is_persistent_absence  # noqa: F401  (re-exported)
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.api import Capability
 from pep_tui.services.access import require, summary_in_scope
@@ -306,13 +307,6 @@ class _ChildFigures:
             b.persistent_absence += is_persistent_absence(possible, present, threshold)
             b.part_time_timetable += self.attendance["part_time_timetable"]
             b.suspended += self.attendance["suspensions"] > 0
-
-
-def is_persistent_absence(possible: int, present: int, threshold: float) -> bool:
-    """Missing ``100 - threshold`` % of possible sessions or more (10 % by default), exactly."""
-    if possible <= 0:
-        return False
-    return (possible - present) * 100 >= possible * (100 - threshold) - 1e-9
 
 
 def _scale_values(scale: str) -> list[str]:

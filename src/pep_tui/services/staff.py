@@ -11,6 +11,7 @@ from pep_tui.services.access import PermissionDenied
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.principal import Principal
+from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import NotFound
 
 
@@ -33,6 +34,8 @@ class StaffService:
         """Add a staff record; unknown roles are refused with the list of known ones."""
         self._require_admin(principal)
         try:
+            raw = data.model_dump(mode="json") if isinstance(data, StaffMember) else data
+            refuse_control_characters("Staff record", raw)
             member = data if isinstance(data, StaffMember) else StaffMember.model_validate(data)
         except ValidationError as exc:
             raise InvalidInput.from_validation_error("Staff record", exc) from None

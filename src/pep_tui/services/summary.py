@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, Child, TermRef, year_group
+from pep_tui.domain.attendance import attendance_percent as percent_of_sessions
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.due_dates import next_due
@@ -24,7 +25,7 @@ def attendance_percent(data: dict[str, Any]) -> float | None:
     present = data.get("sessions_present")
     if not possible or present is None:
         return None
-    return round(100.0 * present / possible, 1)
+    return percent_of_sessions(possible, present)
 
 
 def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date]):

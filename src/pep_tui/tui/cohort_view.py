@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pep_tui.domain.attendance import is_persistent_absence_percent
 from pep_tui.tui.text import clean
 
 #: PEP status values → words for the list.
@@ -45,8 +46,8 @@ SAVED_FILTERS: tuple[SavedFilter, ...] = (
     SavedFilter("awaiting_qa", "Awaiting QA", lambda s, t, a: s.get("current_status") == "submitted"),
     SavedFilter("neet", "NEET", lambda s, t, a: s.get("post16_route") == "neet"),
     SavedFilter(
-        "low_attendance", "Attendance < 90%",
-        lambda s, t, a: s.get("attendance") is not None and s["attendance"] < a,
+        "low_attendance", "Attendance ≤ 90% (persistent absence)",
+        lambda s, t, a: is_persistent_absence_percent(s.get("attendance"), a),
     ),
 )
 
