@@ -110,3 +110,22 @@ def test_limited_view_roles_do_not_see_qa_or_plugin_data(cohort, as_login) -> No
             for section_id in pep.sections:
                 spec = cohort.registry.sections[section_id]
                 assert cohort.registry.can_view_section("parent", spec)
+
+
+def test_the_store_refuses_fictional_children_in_a_live_store_and_the_reverse(make_store) -> None:
+    from datetime import date
+
+    from pep_tui.domain import Child
+    from pep_tui.store import ChildRecord, StoreError
+
+    live = make_store("live", name="live2").services.store
+    sandbox = make_store("training", name="sandbox2").services.store
+    fictional = Child(id="child_x", first_name="Ada", last_name="Example", date_of_birth=date(2015, 1, 1), training=True)
+    real = fictional.model_copy(update={"training": False})
+    with pytest.raises(StoreError, match="training .fictional. record into a live store"):
+        live.create_child(fictional, "a", "virtual_school")
+    with pytest.raises(StoreError, match="into a live store"):
+        live.import_records([ChildRecord(fictional, [])], "a", "virtual_school")
+    with pytest.raises(StoreError, match="live record into a training sandbox"):
+        sandbox.create_child(real, "a", "virtual_school")
+    assert live.child_ids() == [] and sandbox.child_ids() == []

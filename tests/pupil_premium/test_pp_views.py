@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pep_tui_plugins.pupil_premium.models import RequestStatus
+from textual.app import App
+
+from pep_tui.domain import SectionData
+from pep_tui_plugins.pupil_premium.models import REQUESTS_SECTION, RequestStatus
 from pep_tui_plugins.pupil_premium.money import Period
 from pep_tui_plugins.pupil_premium.service import funding_of
 from pep_tui_plugins.pupil_premium.views import (
@@ -10,7 +13,6 @@ from pep_tui_plugins.pupil_premium.views import (
     ChildHistoryScreen,
     DecisionQueueScreen,
 )
-from textual.app import App
 
 
 class Host(App[None]):
@@ -90,8 +92,15 @@ async def test_budget_dashboard_and_history_open(cohort, pp, as_login):
 
 async def test_user_text_is_shown_literally(cohort, pp, setup, as_login):
     child_id, pep, targets = setup.editable_pep_for("dt.larkspur")
-    text = "[bold red]Tuition[/] \x1b[2J"
-    pp.add_request(as_login("dt.larkspur"), child_id, pep.id, setup.request_data(targets, intervention=text), pep.revision)
+    typed = "[bold red]Tuition[/]"
+    saved, _ = pp.add_request(as_login("dt.larkspur"), child_id, pep.id, setup.request_data(targets, intervention=typed),
+                              pep.revision)
+    # Input refuses control characters, so plant one in the stored data to prove output is safe too.
+    text = typed + " \x1b[2J"
+    requests = saved.section(REQUESTS_SECTION)
+    requests["requests"][-1]["intervention"] = text
+    planted = saved.model_copy(update={"sections": {**saved.sections, REQUESTS_SECTION: SectionData(data=requests)}})
+    cohort.store.save_pep(planted, saved.revision, "test", "virtual_school")
     setup.set_status(child_id, pep.id, setup.latest_pep(child_id).status.__class__("submitted"))
     screen = DecisionQueueScreen(cohort, as_login("vs.head"))
     async with Host(screen).run_test(size=(100, 30)) as pilot:

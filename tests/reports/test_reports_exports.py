@@ -12,6 +12,7 @@ import pytest
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
+from pep_tui.domain import SectionData
 from pep_tui.services import PermissionDenied
 from pep_tui.services.errors import InvalidInput
 
@@ -107,7 +108,11 @@ def test_user_text_is_written_as_text(cohort):
         else:
             continue
         sneaky = "[bold red]x[/bold red] **y** <b>z</b>\x1b[2J\x07 done"
-        cohort.peps.save_section(vs, record.child.id, pep.id, state.spec.id, {**stored, name: sneaky}, pep.revision)
+        # Input refuses control characters; plant them in stored data to prove the documents are safe too.
+        with pytest.raises(InvalidInput, match="control character"):
+            cohort.peps.save_section(vs, record.child.id, pep.id, state.spec.id, {**stored, name: sneaky}, pep.revision)
+        planted = {**pep.sections, state.spec.id: SectionData(version=state.spec.version, data={**stored, name: sneaky})}
+        cohort.store.save_pep(pep.model_copy(update={"sections": planted}), pep.revision, "test", "virtual_school")
         document = cohort.exports.pep_document(vs, record.child.id, pep.id)
         assert "[bold red]x[/bold red] **y** <b>z</b>[2J done" in document.text()
         assert "\x1b" not in document.text() and "\x07" not in document.text()

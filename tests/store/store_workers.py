@@ -16,7 +16,8 @@ TERMS = ("autumn", "spring", "summer")
 
 def make_child(i: int) -> Child:
     """A fictional child."""
-    return Child(id=f"child_{i:04d}", first_name="Testchild", last_name=f"Number{i}", date_of_birth=date(2014, 5, 1))
+    return Child(id=f"child_{i:04d}", first_name="Testchild", last_name=f"Number{i}", date_of_birth=date(2014, 5, 1),
+                 training=True)
 
 
 def make_pep(child_id: str, n: int) -> PEP:

@@ -202,8 +202,16 @@ class Store:
         """Ids of every child in the store (from the index)."""
         return list(self.summaries())
 
+    def _check_kind(self, child: Child) -> None:
+        """Fictional children only in training sandboxes, and never in a live store (a last guard)."""
+        if child.training != (self.kind == "training"):
+            where = "a live store" if self.kind == "live" else "a training sandbox"
+            what = "a training (fictional) record" if child.training else "a live record"
+            raise StoreError(f"refused to write {what} into {where}")
+
     def _write_child_file(self, child: Child, peps: list[PEP], events: list[AuditEvent]) -> None:
         """Replace the child's file; it also records the audit events of the change that wrote it."""
+        self._check_kind(child)
         AtomicJSONStorage(self._child_path(child.id)).write({
             "child": {"1": child.model_dump(mode="json")},
             "peps": {str(i): p.model_dump(mode="json") for i, p in enumerate(peps, start=1)},
@@ -304,6 +312,8 @@ class Store:
         Each child file is written atomically with its audit event and a pending marker; the index is
         appended once at the end. Refuses (before writing anything) if any child already exists.
         """
+        for record in records:
+            self._check_kind(record.child)
         existing = [r.child.id for r in records if self._child_path(r.child.id).exists()]
         if existing:
             raise StoreError(f"{len(existing)} of these children already exist (first: {existing[0]})")
