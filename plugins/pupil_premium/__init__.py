@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
-
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import SampleContributor, SectionSpec, ValidatorSpec, ViewSpec
+from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
 
 PEP_TUI_API_VERSION = "1.0"
 

@@ -12,6 +12,12 @@ import io
 from datetime import date
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from pep_tui.plugins.api import Capability
+from pep_tui.services import FieldProblem, InvalidInput, Principal
+from pep_tui.services.access import require
+from pep_tui.store.plugin_documents import PluginDocument, PluginDocuments
 from pep_tui_plugins.pupil_premium.ledger import Ledger, build_ledger
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
@@ -21,12 +27,6 @@ from pep_tui_plugins.pupil_premium.models import (
     CentralPayment,
 )
 from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_year_label
-from pydantic import ValidationError
-
-from pep_tui.plugins.api import Capability
-from pep_tui.services import FieldProblem, InvalidInput, Principal
-from pep_tui.services.access import require
-from pep_tui.store.plugin_documents import PluginDocument, PluginDocuments
 
 if TYPE_CHECKING:
     from pep_tui_plugins.pupil_premium.service import PupilPremiumService

@@ -22,10 +22,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pep_tui_plugins.pupil_premium.money import format_pence
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pep_tui.settings import Settings, SettingsError, read_settings_file
+from pep_tui_plugins.pupil_premium.money import format_pence
 
 #: QA ratings from lowest to highest, per scale (used for the base payment threshold).
 RATING_ORDER: dict[str, list[str]] = {"rag": ["red", "amber", "green"], "ggar": ["red", "amber", "green", "gold"]}

@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from pep_tui.domain import PEP, Child, age_on, year_group
 from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
 from pep_tui_plugins.pupil_premium.models import NAMESPACE, BudgetYear, PEPFunding
 from pep_tui_plugins.pupil_premium.money import Period, format_pence
-
-from pep_tui.domain import PEP, Child, age_on, year_group
 
 NOT_REVIEWED = "not yet reviewed"
 

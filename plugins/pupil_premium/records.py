@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from pep_tui.domain import PEP
+from pep_tui.services.peps import EDITABLE_STATUSES
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
     REQUESTS_SECTION,
@@ -14,10 +18,6 @@ from pep_tui_plugins.pupil_premium.models import (
     RequestStatus,
 )
 from pep_tui_plugins.pupil_premium.money import pence_from_decimal
-from pydantic import ValidationError
-
-from pep_tui.domain import PEP
-from pep_tui.services.peps import EDITABLE_STATUSES
 
 
 @dataclass(frozen=True)

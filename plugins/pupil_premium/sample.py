@@ -11,6 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pep_tui.domain import PEP, Child, PEPStatus, TargetOutcome, TermRef
+from pep_tui.domain.pep import SectionData
+from pep_tui.plugins.api import SampleCohort
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
     REQUESTS_SECTION,
@@ -26,10 +29,6 @@ from pep_tui_plugins.pupil_premium.models import (
     RequestStatus,
 )
 from pep_tui_plugins.pupil_premium.money import Period, financial_year_of, pence_from_decimal
-
-from pep_tui.domain import PEP, Child, PEPStatus, TargetOutcome, TermRef
-from pep_tui.domain.pep import SectionData
-from pep_tui.plugins.api import SampleCohort
 
 ACTOR = "sample"
 AMOUNTS = [Decimal(a) for a in ("250", "400", "400", "600", "800", "800", "1200", "1500", "1800")]
@@ -184,12 +183,11 @@ def _payments(rng, decision: Decision, today: date) -> list[Payment]:
 def write_sample_budget(services, cohort: SampleCohort) -> None:
     """Write the current financial year's budget: two top-slice lines sized from the grant, with some
     central spending (after the cohort is written, so the grant can be counted from it)."""
+    from pep_tui.store.plugin_documents import PluginDocuments
     from pep_tui_plugins.pupil_premium.budget import document_name
     from pep_tui_plugins.pupil_premium.ledger import grant_for
     from pep_tui_plugins.pupil_premium.models import BudgetLine, BudgetYear, CentralPayment
     from pep_tui_plugins.pupil_premium.service import pupil_premium
-
-    from pep_tui.store.plugin_documents import PluginDocuments
 
     pp = pupil_premium(services)
     fy = financial_year_of(cohort.today)

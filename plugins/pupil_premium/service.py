@@ -13,6 +13,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
+
+from pep_tui.domain import PEP, PEPStatus, TargetOutcome, TermRef, utcnow
+from pep_tui.plugins.api import Capability
+from pep_tui.services import (
+    FieldProblem,
+    InvalidInput,
+    PermissionDenied,
+    Principal,
+    Services,
+    WorkflowError,
+)
+from pep_tui.services.access import can, require
+from pep_tui.services.peps import EDITABLE_STATUSES
+from pep_tui.store import ChildRecord
 from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings, load_pupil_premium_settings
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
@@ -37,21 +52,6 @@ from pep_tui_plugins.pupil_premium.records import (  # noqa: F401  (re-exported)
     requests_in,
     status_of,
 )
-from pydantic import ValidationError
-
-from pep_tui.domain import PEP, PEPStatus, TargetOutcome, TermRef, utcnow
-from pep_tui.plugins.api import Capability
-from pep_tui.services import (
-    FieldProblem,
-    InvalidInput,
-    PermissionDenied,
-    Principal,
-    Services,
-    WorkflowError,
-)
-from pep_tui.services.access import can, require
-from pep_tui.services.peps import EDITABLE_STATUSES
-from pep_tui.store import ChildRecord
 
 
 class PupilPremiumService:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pep_tui.plugins.api import Finding, Severity, ValidationContext
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
     Q7,
@@ -11,8 +12,6 @@ from pep_tui_plugins.pupil_premium.models import (
     PEPFunding,
     RequestsSection,
 )
-
-from pep_tui.plugins.api import Finding, Severity, ValidationContext
 
 
 def check_q7(ctx: ValidationContext) -> Iterator[Finding]:

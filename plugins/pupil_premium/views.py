@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from pep_tui_plugins.pupil_premium.models import DecisionKind
-from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_pounds
-from pep_tui_plugins.pupil_premium.service import RequestView, pupil_premium
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +19,9 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from pep_tui.services import InvalidInput, PermissionDenied, Principal, Services, WorkflowError
 from pep_tui.store import StoreError
 from pep_tui.tui.text import clean, literal
+from pep_tui_plugins.pupil_premium.models import DecisionKind
+from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_pounds
+from pep_tui_plugins.pupil_premium.service import RequestView, pupil_premium
 
 USER_ERRORS = (InvalidInput, PermissionDenied, WorkflowError, StoreError)
 

@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from pep_tui_plugins.pupil_premium.service import PupilPremiumService, pupil_premium
 
 from pep_tui.domain import PEP, PEPStatus, Target
 from pep_tui.domain.pep import TARGETS_SECTION, SectionData
 from pep_tui.services import Services
+from pep_tui_plugins.pupil_premium.service import PupilPremiumService, pupil_premium
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ approver above the exceptional limit; every other role refused; every decision a
 from __future__ import annotations
 
 import pytest
-from pep_tui_plugins.pupil_premium.models import RequestStatus
-from pep_tui_plugins.pupil_premium.money import Period
-from pep_tui_plugins.pupil_premium.service import funding_of
 
 from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
 from pep_tui.store import Conflict
+from pep_tui_plugins.pupil_premium.models import RequestStatus
+from pep_tui_plugins.pupil_premium.money import Period
+from pep_tui_plugins.pupil_premium.service import funding_of
 
 
 def test_approval_becomes_an_allocation_in_the_ledger(cohort, pp, pending_request, as_login):

@@ -7,16 +7,16 @@ import os
 from datetime import date
 
 import pytest
-from pep_tui_plugins.pupil_premium.config import load_pupil_premium_settings
-from pep_tui_plugins.pupil_premium.models import REQUESTS_SECTION
-from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_pounds
-from pep_tui_plugins.pupil_premium.service import funding_of, requests_in
 
 from pep_tui.domain import PEPStatus
 from pep_tui.sample import build_cohort
 from pep_tui.settings import Settings, SettingsError
 from pep_tui.store import Conflict, StoreCorrupt
 from pep_tui.store.plugin_documents import PluginDocuments
+from pep_tui_plugins.pupil_premium.config import load_pupil_premium_settings
+from pep_tui_plugins.pupil_premium.models import REQUESTS_SECTION
+from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_pounds
+from pep_tui_plugins.pupil_premium.service import funding_of, requests_in
 
 
 def test_plugin_documents_refuse_stale_saves_and_audit_each_change(make_store):

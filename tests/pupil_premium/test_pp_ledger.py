@@ -9,14 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
-from pep_tui_plugins.pupil_premium.money import Period
-from pep_tui_plugins.pupil_premium.service import PupilPremiumService, funding_of
 
 from pep_tui.domain import PEPStatus, QARating, TermRef, utcnow
 from pep_tui.domain.school_year import Term
 from pep_tui.services import PermissionDenied
 from pep_tui.store import Conflict
+from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
+from pep_tui_plugins.pupil_premium.money import Period
+from pep_tui_plugins.pupil_premium.service import PupilPremiumService, funding_of
 
 MODELS = {
     "requests only": PupilPremiumSettings(),

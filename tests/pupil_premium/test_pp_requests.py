@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
-from pep_tui_plugins.pupil_premium.models import REQUESTS_SECTION
-from pep_tui_plugins.pupil_premium.service import PupilPremiumService, requests_in, status_of
 
 from pep_tui.domain import PEPStatus
 from pep_tui.plugins.api import Severity
 from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
+from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
+from pep_tui_plugins.pupil_premium.models import REQUESTS_SECTION
+from pep_tui_plugins.pupil_premium.service import PupilPremiumService, requests_in, status_of
 
 
 def test_designated_teacher_adds_a_request_linked_to_a_target(cohort, pp, setup, as_login):

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
+
+from pep_tui.domain import Term, TermRef
+from pep_tui.plugins.api import Severity
 from pep_tui_stages.early_years_models import (
     ELGS,
     EarlyLearningGoals,
     EarlyYearsProvision,
     EYFSProgress,
 )
-from pydantic import ValidationError
-
-from pep_tui.domain import Term, TermRef
-from pep_tui.plugins.api import Severity
 
 SPRING = TermRef(2025, Term.SPRING)
 SUMMER = TermRef(2025, Term.SUMMER)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.ks1 import PhonicsCheck
 from pydantic import ValidationError
 
 from pep_tui.domain import Term, TermRef
+from pep_tui_stages.ks1 import PhonicsCheck
 
 SPRING = TermRef(2025, Term.SPRING)
 YEAR_1 = date(2020, 1, 15)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.ks2 import KS2Tests, MultiplicationCheck
 from pydantic import ValidationError
 
 from pep_tui.domain import Term, TermRef
 from pep_tui.services import InvalidInput
+from pep_tui_stages.ks2 import KS2Tests, MultiplicationCheck
 
 SPRING = TermRef(2025, Term.SPRING)
 SUMMER = TermRef(2025, Term.SUMMER)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.ks3 import KS3Progress
 from pydantic import ValidationError
 
 from pep_tui.domain import Term, TermRef
+from pep_tui_stages.ks3 import KS3Progress
 
 SPRING = TermRef(2025, Term.SPRING)
 YEAR_8 = date(2013, 1, 15)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.ks4_models import GCSEs
 from pydantic import ValidationError
 
 from pep_tui.domain import PEPStatus, Term, TermRef
 from pep_tui.plugins.api import Severity
 from pep_tui.services import InvalidInput
+from pep_tui_stages.ks4_models import GCSEs
 
 SPRING = TermRef(2025, Term.SPRING)
 YEAR_10 = date(2011, 1, 15)

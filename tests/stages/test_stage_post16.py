@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.post16_models import Post16RouteSection, Post16Support
 from pydantic import ValidationError
 
 from pep_tui.domain import Term, TermRef
 from pep_tui.plugins.api import Severity
 from pep_tui.services import InvalidInput
+from pep_tui_stages.post16_models import Post16RouteSection, Post16Support
 
 SPRING = TermRef(2025, Term.SPRING)
 YEAR_12 = date(2009, 1, 15)

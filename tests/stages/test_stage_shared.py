@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pep_tui_stages.shared_models import Attendance, Meeting, PreviousTargets, Targets, Wellbeing
 from pydantic import ValidationError
 
 from pep_tui.domain import PEPStatus, SchoolMove, SENStatus, Target, TargetArea, Term, TermRef
 from pep_tui.plugins.api import Severity
 from pep_tui.services import InvalidInput, PermissionDenied
+from pep_tui_stages.shared_models import Attendance, Meeting, PreviousTargets, Targets, Wellbeing
 
 SPRING = TermRef(2025, Term.SPRING)
 YEAR_5_DOB = date(2016, 3, 1)  # Year 5 in 2025-26

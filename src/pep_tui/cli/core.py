@@ -153,11 +153,23 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.as_json() for r in records])
         return 0
-    rows = [
-        [r.name, r.kind, r.version or "-", ", ".join(r.sections) or "-", ("ERROR: " + r.error) if r.error else "ok"]
-        for r in records
-    ]
-    print(table(rows, ["plugin", "kind", "version", "sections", "status"]))
+    import shutil
+    import textwrap
+
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    rows = [[r.name, r.kind, r.version or "-", "disabled" if r.disabled else "ERROR" if r.error else "ok"]
+            for r in records]
+    lines = table(rows, ["plugin", "kind", "version", "status"]).splitlines()
+    print("\n".join(lines[:2]))
+    for record, line in zip(records, lines[2:], strict=True):
+        print(line.rstrip())
+        details = []
+        if record.sections:
+            details.append("sections: " + ", ".join(record.sections))
+        if record.error and not record.disabled:
+            details.append("error: " + record.error)
+        for detail in details:
+            print(textwrap.fill(detail, width=width, initial_indent="    ", subsequent_indent="      "))
     return 1 if any(r.error and not r.disabled for r in records) else 0
 
 

@@ -64,9 +64,8 @@ def _open(args: argparse.Namespace):
 
 
 def _pence(text: str) -> int:
-    from pep_tui_plugins.pupil_premium.money import parse_pounds
-
     from pep_tui.cli import UserError
+    from pep_tui_plugins.pupil_premium.money import parse_pounds
 
     try:
         return parse_pounds(text)
@@ -104,10 +103,9 @@ def cmd_pay(args: argparse.Namespace) -> int:
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from pep_tui_plugins.pupil_premium.money import format_pence, parse_year_label
-
     from pep_tui.cli import UserError
     from pep_tui.domain import Term, TermRef
+    from pep_tui_plugins.pupil_premium.money import format_pence, parse_year_label
 
     pp, principal = _open(args)
     try:
