@@ -88,7 +88,7 @@ def test_a_broken_plugin_is_caught_with_useful_messages(tmp_path: Path) -> None:
     out = result.stdout
     assert "hooks: register_sections, register_validators" in out
     for expected in (
-        "does not declare PEP_TUI_API_VERSION; assuming 1.0 (add PEP_TUI_API_VERSION = '1.0' to the plugin module)",
+        "does not declare PEP_TUI_API_VERSION; assuming 1.1 (add PEP_TUI_API_VERSION = '1.1' to the plugin module)",
         "defines register_views without @hookimpl",
         "section ks2.sloppy_notes: field(s) without a description: text",
         "section ks2.sloppy_notes: the namespace 'ks2' belongs to the plugin",
@@ -128,3 +128,67 @@ def test_an_unknown_target_is_one_clear_line() -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("pep-tui: 'no_such_plugin_anywhere' is neither a plugin folder")
     assert "installed plugins: " in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+REFUSED = '''
+from pydantic import BaseModel
+
+from pep_tui.plugins import hookimpl
+from pep_tui.plugins.api import SectionSpec, ValidatorSpec
+
+PEP_TUI_API_VERSION = "1.0"
+
+
+class Notes(BaseModel):
+    text: str = ""
+
+
+def fine(ctx):
+    return []
+
+
+@hookimpl
+def register_sections(register):
+    register(SectionSpec(id="notes", title="Notes", model=Notes, editors=frozenset({"teacher"})))
+
+
+@hookimpl
+def register_validators(register):
+    register(ValidatorSpec(id="refused.fine", check=fine, description="Never finds anything"))
+
+
+@hookimpl
+def register_section(register):  # misspelled: pep-tui refuses the plugin
+    pass
+'''
+
+
+def test_a_refused_plugin_still_has_every_problem_reported_at_once(tmp_path: Path) -> None:
+    result = _check(str(_package(tmp_path, "refused", REFUSED)))
+    assert result.returncode == 1
+    out = result.stdout
+    for expected in (
+        "implements unknown hook(s) register_section",
+        "section id 'notes' must be namespaced like 'ks2.attainment'",
+        "section notes: field(s) without a description: text",
+        "section notes: names role 'teacher', which no installed plugin provides",
+    ):
+        assert expected in " ".join(out.split()), f"missing {expected!r} in:\n{out}"
+    assert "hooks: register_sections, register_validators" in out
+    assert "validator refused.fine: Never finds anything" in out
+    assert out.count("must be namespaced") == 1  # found at load and again by the dry run: said once
+    assert "not loaded" not in result.stderr  # the report says it; no second message on stderr
+
+
+def test_field_types_read_as_written_and_lines_fit_the_terminal() -> None:
+    from pep_tui.cli.plugin_check import check_plugin
+    from pep_tui.cli.plugin_cmd import format_report
+
+    [report] = check_plugin("shared_sections")
+    types = {f.name: f.type for s in report.sections for f in s.fields}
+    assert types["sdq_score"] == "int | None"  # bounded: no Annotated[...] or FieldInfo(...) noise
+    assert types["school_urn"] == "str | None"
+    assert types["activities"] == "list[Activity]"
+    text = format_report(report, width=80)
+    assert "FieldInfo" not in text and "Annotated" not in text
+    assert max(len(line) for line in text.splitlines()) <= 80

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pep_tui import PLUGIN_API_VERSION
 from pep_tui.cli import main
 from pep_tui.cli.plugin_scaffold import KINDS, names_for
 
@@ -24,7 +25,8 @@ def _env(site: Path) -> dict[str, str]:
 def test_the_scaffolds_install_and_their_tests_pass(tmp_path: Path, capsys) -> None:
     for kind in KINDS:
         assert main(["plugin", "new", f"kit-{kind}", "--kind", kind, "--into", str(tmp_path)]) == 0
-    assert "pip install -e" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f'pip install -e "{tmp_path / "kit-stage"}[test]"' in out  # with pytest, for the test it writes
     site = tmp_path / "site"
     install = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index",
@@ -75,4 +77,4 @@ def test_names_are_derived_and_bad_names_refused(tmp_path: Path, capsys) -> None
 def test_the_scaffold_declares_the_api_version(tmp_path: Path, kind: str) -> None:
     assert main(["plugin", "new", "kit", "--kind", kind, "--into", str(tmp_path)]) == 0
     text = (tmp_path / "kit" / "src" / "pep_tui_kit" / "plugin.py").read_text()
-    assert 'PEP_TUI_API_VERSION = "1.0"' in text and f'PEP_TUI_PLUGIN_KIND = "{kind}"' in text
+    assert f'PEP_TUI_API_VERSION = "{PLUGIN_API_VERSION}"' in text and f'PEP_TUI_PLUGIN_KIND = "{kind}"' in text

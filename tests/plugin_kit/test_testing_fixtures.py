@@ -58,7 +58,7 @@ def test_pep_child_finds_a_child_by_summary_fields(pep_services, pep_child) -> N
 
 
 def test_pep_validate_checks_replaced_sections_without_saving(pep_services, pep_child, pep_validate) -> None:
-    child_id = pep_child(stage="ks3")
+    child_id = pep_child(stage="ks3", on_roll=True)  # attendance applies to a child on a school roll
     before = pep_services.store.load_child(child_id).peps[-1]
     findings = pep_validate(child_id, sections={"shared.attendance": {"sessions_possible": -5}})
     assert any(f.severity is Severity.ERROR and f.section_id == "shared.attendance" for f in findings)

@@ -59,3 +59,19 @@ def test_demo_lists_and_shows_exercises(sandbox_copy, capsys) -> None:
     assert "Uma Sparrowgate" in out and "Hint:" in out and "not yet:" in out
     assert main(["demo", "--data-dir", str(folder), "--exercise", "no-such-thing"]) == 2
     assert "no exercise 'no-such-thing'" in capsys.readouterr().err
+
+
+def test_the_exercise_list_fits_an_80_column_terminal(sandbox_copy, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = sandbox_copy()
+    assert main(["demo", "--data-dir", str(folder), "--list-exercises"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    row = next(i for i, line in enumerate(lines) if line.split()[:2] == ["5", "ks2-times-tables"])
+    assert lines[row].split()[-2:] == ["not", "yet"]
+    assert lines[row + 1].strip().startswith("Record Uma's Year 4 multiplication tables check")  # the task, under it
+
+
+def test_one_child_in_view_is_said_in_the_singular(sandbox_copy, capsys) -> None:
+    assert main(["demo", "--data-dir", str(sandbox_copy()), "--login", "parent.pat", "--no-app"]) == 0
+    assert ": 1 child in view;" in capsys.readouterr().out

@@ -7,6 +7,7 @@ and sets ``func`` on its parsers to a handler ``(args) -> int``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -69,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as other tools do
+        with contextlib.suppress(OSError, ValueError):  # no "Exception ignored" when Python flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
             print(f"pep-tui: {exc}", file=sys.stderr)

@@ -84,7 +84,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_app or not sys.stdout.isatty():
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
-        print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} children in view; "
+        print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "
+              f"{'child' if len(summaries) == 1 else 'children'} in view; "
               f"signed in as {principal.display_name} ({principal.role}).")
         return 0
     from pep_tui.tui.app import run_app
@@ -98,11 +99,17 @@ def _print_exercises(opened, audience: str | None) -> int:
 
     found = load_exercises(opened.settings.data_dir)
     exercises = [e for e in found.exercises if not audience or e.for_audience(audience)]
-    rows = []
-    for e in exercises:
-        result = check_exercise(opened.services, e)
-        rows.append([str(e.number), e.id, e.stage, e.login, "done ✓" if result.done else "not yet", e.title])
-    print(table(rows, ["#", "exercise", "stage", "sign in as", "status", "task"]))
+    import shutil
+    import textwrap
+
+    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 120))
+    rows = [[str(e.number), e.id, e.stage, e.login, "done ✓" if check_exercise(opened.services, e).done else "not yet"]
+            for e in exercises]
+    lines = table(rows, ["#", "exercise", "stage", "sign in as", "status"]).splitlines()
+    print("\n".join(line.rstrip() for line in lines[:2]))
+    for e, line in zip(exercises, lines[2:], strict=True):  # each task under its row: fits 80 columns
+        print(line.rstrip())
+        print(textwrap.fill(e.title, width=width, initial_indent="      ", subsequent_indent="      "))
     for problem in found.problems:
         print(f"pep-tui: exercise file problem: {problem}", file=sys.stderr)
     return 1 if found.problems else 0

@@ -7,32 +7,29 @@ sample PEP. Every load error or warning, and every problem found below, makes th
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import importlib.util
+import io
 import re
-import sys
-import tomllib
+import types
+import typing
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from pydantic import BaseModel
 
+from pep_tui.cli.plugin_target import TargetNotFound, resolve_target
 from pep_tui.plugins import ENTRY_POINT_GROUP
 from pep_tui.plugins.api import SectionContext, SectionSpec, Severity, ValidationContext
-from pep_tui.plugins.manager import PluginManager, PluginRecord
+from pep_tui.plugins.manager import PluginManager, PluginRecord, check_api_version
 
 _CRITERION = re.compile(r"^Q(?:[1-9]|1[0-3])$")
 #: The cohort the check generates in memory (the training demo's size and seed).
 CHECK_CHILDREN = 60
 CHECK_SEED = 2026
-
-
-class TargetNotFound(LookupError):
-    """The path or name given to ``plugins check`` names no plugin."""
 
 
 @dataclass
@@ -92,68 +89,25 @@ class CheckReport:
         return {**asdict(self), "ok": self.ok}
 
 
-# --- Finding the plugin ----------------------------------------------------------------------------
-
-
-def _entry_points_in_pyproject(folder: Path) -> list[tuple[str, str]]:
-    data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
-    eps = data.get("project", {}).get("entry-points", {}).get(ENTRY_POINT_GROUP, {})
-    return sorted(eps.items())
-
-
-def _import(value: str) -> ModuleType | Any:
-    module_name, _, attr = value.partition(":")
-    module = importlib.import_module(module_name.strip())
-    return getattr(module, attr.strip()) if attr else module
-
-
-def resolve_target(target: str) -> list[tuple[str, str, ModuleType | Any]]:
-    """``(plugin name, module name, loaded module)`` for each plugin a path or name designates.
-
-    A folder with a ``pyproject.toml`` gives its ``pep_tui`` entry points (its ``src/`` folder is put
-    first on ``sys.path``, so the working copy is checked rather than an installed one); a ``.py``
-    file or a package folder is imported as it is; anything else is an installed plugin's entry-point
-    name or an importable module name. Import errors propagate to the caller.
-    """
-    path = Path(target).expanduser()
-    if path.is_dir() and (path / "pyproject.toml").exists():
-        pairs = _entry_points_in_pyproject(path)
-        if not pairs:
-            raise TargetNotFound(f"{path}/pyproject.toml declares no entry point in [project.entry-points.{ENTRY_POINT_GROUP}]")
-        for folder in (path, path / "src"):
-            if folder.is_dir() and str(folder.resolve()) not in sys.path:
-                sys.path.insert(0, str(folder.resolve()))
-        return [(name, value.partition(":")[0], _import(value)) for name, value in pairs]
-    if path.is_file() and path.suffix == ".py":
-        name = path.stem
-        spec = importlib.util.spec_from_file_location(name, path)
-        if spec is None or spec.loader is None:
-            raise TargetNotFound(f"cannot import {path}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        return [(name, name, module)]
-    if path.is_dir() and (path / "__init__.py").exists():
-        sys.path.insert(0, str(path.resolve().parent))
-        return [(path.name, path.name, importlib.import_module(path.name))]
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name == target:
-            return [(ep.name, ep.value.partition(":")[0], ep.load())]
-    if re.match(r"^[A-Za-z_][\w.]*$", target) and importlib.util.find_spec(target.split(".")[0]) is not None:
-        return [(target.rsplit(".", 1)[-1], target, importlib.import_module(target))]
-    raise TargetNotFound(
-        f"{target!r} is neither a plugin folder (with pyproject.toml), a .py file, an installed plugin "
-        f"nor an importable module; installed plugins: "
-        + ", ".join(sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)))
-    )
-
-
 # --- Checking ------------------------------------------------------------------------------------
 
 
 def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    return text or re.sub(r"(?:\w+\.)+(\w+)", r"\1", str(annotation))
+    """A field's type as a reader writes it: ``int | None``, ``list[Activity]``; constraints left out."""
+    if annotation is type(None):
+        return "None"
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(a) for a in args)
+    if origin is typing.Literal:
+        return " | ".join(repr(a) for a in args)
+    if origin is not None and args:
+        return f"{getattr(origin, '__name__', str(origin))}[{', '.join(_type_name(a) for a in args)}]"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return re.sub(r"(?:\w+\.)+(\w+)", r"\1", str(annotation))
 
 
 def _fields(model: type[BaseModel], prefix: str = "", seen: set[type] | None = None) -> list[FieldInfo]:
@@ -271,38 +225,120 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
     report.sample_contributors = sum(1 for plugin, _ in registry.sample_contributors if plugin == name)
 
 
-def _describe(record: PluginRecord, plugins: PluginManager, report: CheckReport) -> None:
-    registry = plugins.registry()
-    # Namespaces taken by other plugins: their section prefixes, stage and role ids, and their names.
+def _validator_info(validator: Any, registry: Any, report: CheckReport) -> dict[str, Any]:
+    for stage in sorted(set(validator.stages or ()) - set(registry.stages)):
+        report.problems.append(f"validator {validator.id}: names stage {stage!r}, which no installed plugin provides")
+    if validator.criterion and not _CRITERION.match(validator.criterion):
+        report.problems.append(f"validator {validator.id}: criterion {validator.criterion!r} is not one of Q1 to Q13")
+    if not validator.description:
+        report.notes.append(f"validator {validator.id}: no description")
+    return {"id": validator.id, "description": validator.description,
+            "stages": sorted(validator.stages) if validator.stages is not None else None,
+            "criterion": validator.criterion}
+
+
+def _foreign_namespaces(plugins: PluginManager, registry: Any, name: str) -> dict[str, str]:
+    """Namespaces taken by other plugins: their section prefixes, stage and role ids, and their names."""
     foreign = {item_id.split(".", 1)[0]: owner for (_kind, item_id), owner in registry.owner.items()
-               if owner != record.name}
-    foreign |= {other: other for other in plugins.records if other != record.name}
-    report.api_version, report.kind, report.hooks = record.api_version, record.kind, record.hooks
-    report.stages, report.roles, report.commands = record.stages, record.roles, record.commands
-    for section_id in record.sections:
-        report.sections.append(_section_info(registry.sections[section_id], registry, report, foreign))
-    for validator_id in record.validators:
-        validator = registry.validators[validator_id]
-        report.validators.append({"id": validator.id, "description": validator.description,
-                                  "stages": sorted(validator.stages) if validator.stages is not None else None,
-                                  "criterion": validator.criterion})
-        for stage in sorted(set(validator.stages or ()) - set(registry.stages)):
-            report.problems.append(f"validator {validator.id}: names stage {stage!r}, which no installed plugin provides")
-        if validator.criterion and not _CRITERION.match(validator.criterion):
-            report.problems.append(f"validator {validator.id}: criterion {validator.criterion!r} is not one of Q1 to Q13")
-        if not validator.description:
-            report.notes.append(f"validator {validator.id}: no description")
-    for view_id in record.views:
-        report.views.append(_check_view(registry.views[view_id], registry, report))
-    ids = [*record.sections, *record.validators, *record.views, *record.commands]
+               if owner != name}
+    return foreign | {other: other for other in plugins.records if other != name}
+
+
+def _check_ids(ids: list[str], report: CheckReport) -> None:
     spaces = sorted({i.split(".", 1)[0] for i in ids if "." in i})
     if len(spaces) > 1:
         report.notes.append(f"ids use several namespaces ({', '.join(spaces)}); one per plugin is clearer")
     for item in ids:
         if "." not in item:
-            report.problems.append(f"id {item!r} is not namespaced; use '<your plugin>.{item}'")
+            problem = f"id {item!r} is not namespaced; use '<your plugin>.{item}'"
+            if not any(f"{item!r} must be namespaced" in p for p in report.problems):
+                report.problems.append(problem)
+
+
+def _describe(record: PluginRecord, plugins: PluginManager, report: CheckReport) -> None:
+    registry = plugins.registry()
+    foreign = _foreign_namespaces(plugins, registry, record.name)
+    report.api_version, report.kind, report.hooks = record.api_version, record.kind, record.hooks
+    report.stages, report.roles, report.commands = record.stages, record.roles, record.commands
+    for section_id in record.sections:
+        report.sections.append(_section_info(registry.sections[section_id], registry, report, foreign))
+    for validator_id in record.validators:
+        report.validators.append(_validator_info(registry.validators[validator_id], registry, report))
+    for view_id in record.views:
+        report.views.append(_check_view(registry.views[view_id], registry, report))
+    ids = [*record.sections, *record.validators, *record.views, *record.commands]
+    _check_ids(ids, report)
     if not ids and not record.stages and not record.roles:
         report.problems.append("the plugin contributes nothing")
+
+
+#: For the dry run: each hook, the name of the type it registers in ``pep_tui.plugins.api`` (``None``:
+#: any callable) and the registry method that adds one. Hooks this pep-tui does not have are skipped.
+_HOOK_ADDERS: tuple[tuple[str, str | None, str], ...] = (
+    ("register_stages", "StageDefinition", "add_stage"),
+    ("register_roles", "RoleDefinition", "add_role"),
+    ("register_sections", "SectionSpec", "add_section"),
+    ("register_validators", "ValidatorSpec", "add_validator"),
+    ("register_views", "ViewSpec", "add_view"),
+    ("register_commands", "CommandSpec", "add_command"),
+    ("register_summary_fields", "SummaryField", "add_summary_field"),
+    ("register_sample_data", None, "add_sample_contributor"),
+)
+
+
+def _dry_run(module: ModuleType, name: str, plugins: PluginManager, report: CheckReport) -> None:
+    """For a plugin pep-tui refused: call its hooks one by one, so every problem is reported at once.
+
+    Each contribution is added to a throwaway registry of the other plugins (the same checks loading
+    makes) and described as for a plugin that loaded; a failure is a problem and the next one is tried.
+    """
+    from pep_tui.plugins import api
+
+    registry = plugins.registry()  # the other plugins' registry: the refused plugin is not in it
+    foreign = _foreign_namespaces(plugins, registry, name)
+    ids: list[str] = []
+    for hook, type_name, adder in _HOOK_ADDERS:
+        function = getattr(module, hook, None)
+        kind = getattr(api, type_name, None) if type_name else object
+        add = getattr(registry, adder, None)
+        if not callable(function) or not hasattr(function, f"{ENTRY_POINT_GROUP}_impl") or kind is None or add is None:
+            continue
+        report.hooks.append(hook)
+        contributed: list[Any] = []
+        try:
+            function(register=contributed.append)
+        except Exception as exc:
+            report.problems.append(f"hook {hook} raised {type(exc).__name__}: {exc}")
+            continue
+        for item in contributed:
+            if not isinstance(item, kind):
+                report.problems.append(f"{hook} registers {kind.__name__} objects, not {type(item).__name__}")
+                continue
+            try:
+                add(name, item)
+            except ValueError as exc:
+                report.problems.append(str(exc))
+            except Exception as exc:
+                report.problems.append(f"{hook} registered an unusable {type(item).__name__}: {type(exc).__name__}: {exc}")
+                continue
+            if isinstance(item, api.StageDefinition):
+                report.stages.append(item.id)
+            elif isinstance(item, api.RoleDefinition):
+                report.roles.append(item.id)
+            elif isinstance(item, SectionSpec):
+                report.sections.append(_section_info(item, registry, report, foreign))
+                ids.append(item.id)
+            elif isinstance(item, api.ValidatorSpec):
+                report.validators.append(_validator_info(item, registry, report))
+                ids.append(item.id)
+            elif isinstance(item, api.ViewSpec):
+                report.views.append(_check_view(item, registry, report))
+                ids.append(item.id)
+            elif isinstance(item, api.CommandSpec):
+                report.commands.append(item.id)
+                ids.append(item.id)
+    _check_ids(ids, report)
+    report.notes.append("the sample cohort was not generated: fix the problems above, then check again")
 
 
 def check_plugin(target: str) -> list[CheckReport]:
@@ -321,16 +357,21 @@ def check_plugin(target: str) -> list[CheckReport]:
         plugins = PluginManager(strict=False)
         others = [ep for ep in entry_points(group=ENTRY_POINT_GROUP)
                   if ep.name != name and ep.value.partition(":")[0] != module_name]
-        plugins.load_entry_points(others)
-        record = plugins.load_module(module, name=name)
-        plugins.registry()
+        with contextlib.redirect_stderr(io.StringIO()):  # the report says it; no "not loaded" line as well
+            plugins.load_entry_points(others)
+            record = plugins.load_module(module, name=name)
+            plugins.registry()
         if record.error:
             report.problems.append(record.error)
         report.problems += record.warnings
         if not record.error:
             _describe(record, plugins, report)
             _run_on_sample(name, plugins, report)
-        elif record.api_version:
+        else:
             report.api_version = record.api_version
+            report.kind = getattr(module, "PEP_TUI_PLUGIN_KIND", None) or report.kind
+            if check_api_version(getattr(module, "PEP_TUI_API_VERSION", None)) is None:
+                _dry_run(module, name, plugins, report)
+        report.problems = list(dict.fromkeys(report.problems))  # the load error is usually found again
         reports.append(report)
     return reports

@@ -50,9 +50,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     for path in written:
         print(f"  {path.relative_to(args.into)}")
     print("Next:")
-    print(f"  pip install -e {root}")
+    print(f"  pip install -e \"{root}[test]\"")
     print(f"  pep-tui plugins check {root}")
-    print(f"  python -m pytest {root}")
+    print(f"  cd {root} && python -m pytest")
     return 0
 
 
@@ -75,8 +75,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in reports) else 1
 
 
-def format_report(report) -> str:
-    """A check report as text for the terminal."""
+def format_report(report, width: int | None = None) -> str:
+    """A check report as text; on a terminal (or given ``width``) each long line is wrapped to fit.
+
+    Piped output is not wrapped, so each problem stays on one line for ``grep``.
+    """
+    import shutil
+    import sys
+    import textwrap
+
+    if width is None:
+        if not sys.stdout.isatty():
+            return "\n".join(_report_lines(report))
+        width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    wrapped = []
+    for line in _report_lines(report):
+        indent = " " * (len(line) - len(line.lstrip()))
+        wrapped.append(textwrap.fill(line, width=width, subsequent_indent=indent + "    ",
+                                     break_long_words=False, break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(wrapped)
+
+
+def _report_lines(report) -> list[str]:
     lines = [f"Plugin {report.name} ({report.module})",
              f"  API version: {report.api_version or 'not declared'}   kind: {report.kind}",
              f"  hooks: {', '.join(report.hooks) or 'none'}"]
@@ -112,4 +132,4 @@ def format_report(report) -> str:
         lines += [f"    - {p}" for p in report.problems]
     else:
         lines.append("  no problems found")
-    return "\n".join(lines)
+    return lines
