@@ -39,10 +39,10 @@ class Attendee(BaseModel):
     """Someone invited to the PEP meeting."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description="Name")
     role: str = Field(description="Their role, e.g. designated teacher, carer, young person")
-    invited: bool = True
-    present: bool = False
+    invited: bool = Field(True, description="Invited to the meeting")
+    present: bool = Field(False, description="Took part in the meeting")
 
 
 class SectionData(BaseModel):

@@ -32,17 +32,17 @@ class Target(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str
-    area: TargetArea = TargetArea.ACADEMIC
+    id: str = Field(description="Target reference (PP+ requests and reviews refer to it)")
+    area: TargetArea = Field(TargetArea.ACADEMIC, description="What the target is about")
     need: str = Field(default="", description="The identified need this target addresses")
     description: str = Field(default="", description="What the child will achieve")
     success_measure: str = Field(default="", description="How we will know it has been achieved")
     owner: str = Field(default="", description="Who is responsible (name or role)")
     actions: str = Field(default="", description="What will be done, by whom")
     frequency: str = Field(default="", description="How often, e.g. '3 x 20 minutes a week'")
-    review_date: date | None = None
-    outcome: TargetOutcome | None = None
-    outcome_comment: str = ""
+    review_date: date | None = Field(None, description="When progress will be reviewed")
+    outcome: TargetOutcome | None = Field(None, description="At review: met, partly met or not met")
+    outcome_comment: str = Field("", description="What happened, in a sentence")
     carried_from: str | None = Field(default=None, description="Id of the PEP this target came from")
 
     def missing_smart_fields(self) -> list[str]:
