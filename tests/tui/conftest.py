@@ -160,3 +160,65 @@ def snapshot() -> Callable[[Any, str], None]:
         assert actual == expected, f"screen differs from {path.name} (PEP_TUI_UPDATE_SNAPSHOTS=1 to accept)"
 
     return check
+
+
+# --- training sandboxes ------------------------------------------------------------------------------
+
+TRAINER_EXERCISE = '''
+[[exercise]]
+id = "tt-home-reading"
+title = "Note Uma's [red]reading[/red] at home [@click=app.quit]x[/]"
+stage = "ks2"
+role = "carer"
+login = "carer.07"
+child = "TRN02600006"
+task = """
+Say what Uma reads at home.
+1. Open the "Home learning" tab. \\u001b[2J
+"""
+hint = "It is the [b]Home learning[/b] tab."
+
+[[exercise.check]]
+says = "Uma's [b]reading[/b] is recorded"
+look_at = "section"
+section = "carer.home_learning"
+field = "reading_at_home"
+contains = "comics"
+'''
+
+
+@pytest.fixture
+def training_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty training folder (``PEP_TUI_TRAINING_DIR``), so no trainer's files from the machine leak in."""
+    folder = tmp_path / "training"
+    folder.mkdir()
+    monkeypatch.setenv("PEP_TUI_TRAINING_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sandbox_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real ``pep-tui demo`` sandbox (every installed plugin, seed 2026, 60 children), built once."""
+    from pep_tui.training import prepare_sandbox
+
+    root = tmp_path_factory.mktemp("sandbox")
+    saved = os.environ.get("PEP_TUI_TRAINING_DIR")
+    os.environ["PEP_TUI_TRAINING_DIR"] = str(root / "training")
+    try:
+        prepare_sandbox(root / "demo")
+    finally:
+        if saved is None:
+            os.environ.pop("PEP_TUI_TRAINING_DIR", None)
+        else:
+            os.environ["PEP_TUI_TRAINING_DIR"] = saved
+    return root / "demo"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, sandbox_template: Path, training_dir: Path) -> Opened:
+    """A fresh copy of the sandbox, opened as ``pep-tui demo`` opens it."""
+    from pep_tui.training import open_sandbox
+
+    folder = tmp_path / "demo"
+    shutil.copytree(sandbox_template, folder)
+    return open_sandbox(folder)

@@ -99,3 +99,50 @@ async def test_plain_theme_for_limited_terminals(tui_store):
         assert app.theme == "ansi-dark"
         assert app.animation_level == "none"
         assert app.ansi_color
+
+
+async def test_pep_opens_where_the_role_writes_and_the_palette_goes_to_a_section(make_app, tui_store):
+    from tui_helpers import editable_child, open_child_pep, type_text
+
+    app = make_app("carer.07")
+    summary = editable_child(tui_store.services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        await pilot.pause(0.2)
+        assert screen.current_section() == "tuitest.home"  # the carer's own section, not About (read only)
+        await type_text(pilot, "Comics")
+        await pilot.pause()
+        home = screen.form_for("tuitest.home")
+        assert home.dirty and home.collect()[0]["reading_at_home"].endswith("Comics")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "section about")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.current_section() == "tuitest.about"
+        assert "About · read only" in screen_text(app)
+        await type_text(pilot, "zz")  # nothing types into the hidden Home learning tab
+        await pilot.pause()
+        assert home.collect()[0]["reading_at_home"].endswith("Comics")
+
+
+async def test_function_keys_in_a_text_box_never_select_what_was_typed(make_app, tui_store):
+    from textual.widgets import TextArea
+    from tui_helpers import edit_field, editable_child, go_to_section, open_child_pep
+
+    app = make_app("dt.harbourside")
+    summary = editable_child(tui_store.services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        form = await go_to_section(pilot, screen, "tuitest.about")
+        await edit_field(pilot, form, "strengths", "Kind to others")
+        area = form.find_editor("strengths").input
+        assert isinstance(area, TextArea) and app.focused is area
+        await pilot.press("f6")  # a text box would select its line; the app shows the plugins
+        await pilot.pause()
+        assert isinstance(app.screen, PluginsScreen)
+        await pilot.press("escape", "f1", "f1")  # F1 opens the keys and closes them again
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("x")
+        assert area.text == "Kind to othersx" and not area.selected_text

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pep_tui.bootstrap import Opened
@@ -20,6 +21,7 @@ from pep_tui.tui.commands import (
     PluginCommandsProvider,
     screen_commands,
 )
+from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
 
@@ -34,15 +36,23 @@ class PepApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {ChildrenProvider, PluginCommandsProvider}
 
+    # Function keys are the app's before any widget's: a text box would otherwise take F6 and F7 to
+    # select its line or all of its text, and the next key typed would replace it.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help", id="app.help"),
+        Binding("f1", "help", "Help", id="app.help", priority=True),
         Binding("question_mark", "help", "Help", show=False, id="app.help_question_mark"),
         Binding("ctrl+t", "switch_role", "Switch role", id="app.switch_role"),
-        Binding("f3", "qa_queue", "QA queue", id="app.qa_queue"),
-        Binding("f4", "compliance", "Compliance", id="app.compliance"),
-        Binding("f5", "views", "Views", id="app.views"),
-        Binding("f6", "plugins", "Plugins", id="app.plugins"),
+        Binding("f3", "qa_queue", "QA queue", show=False, id="app.qa_queue", priority=True),
+        Binding("f4", "compliance", "Compliance", show=False, id="app.compliance", priority=True),
+        Binding("f5", "views", "Views", show=False, id="app.views", priority=True),
+        Binding("f6", "plugins", "Plugins", show=False, id="app.plugins", priority=True),
+        Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
+        Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
+        # lands in two fields, not one.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True, id="app.next_field"),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
     def __init__(self, opened: Opened, principal: Principal, **kwargs: Any) -> None:
@@ -53,8 +63,13 @@ class PepApp(App[None]):
         self.principal = principal
         self.plain = plain
         self._where = ""
-        if opened.settings.keys:
-            self.set_keymap(dict(opened.settings.keys))
+        self.keymap: dict[str, str] = dict(opened.settings.keys)
+        #: training: each exercise checked this session (done or not), its last message, the one in view
+        self.exercise_progress: dict[str, bool] = {}
+        self.exercise_messages: dict[str, str] = {}
+        self.last_exercise: str | None = None
+        if self.keymap:
+            self.set_keymap(self.keymap)
 
     # --- services the app reaches defensively (parts may be absent in an installation) ---------
 
@@ -71,6 +86,13 @@ class PepApp(App[None]):
     def plugin_records(self) -> list[Any]:
         """Every plugin the manager tried to load."""
         return list(self.opened.plugins.records.values())
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast. Its text is never read as markup and control characters are made visible: messages
+        often quote what a user typed or a name from the store."""
+        super().notify(clean(message, newlines=True), title=clean(title), severity=severity, timeout=timeout,
+                       markup=markup)
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -95,7 +117,19 @@ class PepApp(App[None]):
         """The header every screen shows."""
         role = self.services.registry.roles.get(self.principal.role)
         return IdentityBar(self.principal.display_name, role.title if role else self.principal.role,
-                           self.principal.login, self.principal.training)
+                           self.principal.login, self.principal.training,
+                           switch_key=self.key_for("app.switch_role") if self.principal.training else "")
+
+    def key_for(self, binding_id: str, bindings: Iterable[BindingType] = ()) -> str:
+        """How the first key bound to ``binding_id`` is shown (after any remapping in settings).
+
+        ``bindings`` are a screen's own ``BINDINGS``, for a binding that is not the app's.
+        """
+        keys = self.keymap.get(binding_id)
+        if keys is None:
+            keys = next((b.key for b in [*self.BINDINGS, *bindings] if isinstance(b, Binding) and b.id == binding_id), "")
+        first = keys.split(",")[0].strip()
+        return self.get_key_display(Binding(first, "")) if first else ""
 
     def set_where(self, where: str) -> None:
         """Tell the header which child or view is on screen."""
@@ -106,8 +140,8 @@ class PepApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         registry, principal = self.services.registry, self.principal
-        if action == "switch_role":
-            return principal.training
+        if action in ("switch_role", "exercises", "reset_sandbox"):
+            return in_sandbox(self)
         if action == "qa_queue":
             return can(registry, principal, Capability.RATE_QA)
         if action == "compliance":
@@ -120,7 +154,8 @@ class PepApp(App[None]):
         """Show the keys of the screen in view."""
         from pep_tui.tui.screens.help import HelpScreen, binding_rows
 
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):  # F1 again closes it
+            self.screen.dismiss(None)
             return
         title = type(self.screen).__name__.removesuffix("Screen") or "pep-tui"
         self.push_screen(HelpScreen(title, binding_rows(self.screen)))
@@ -196,27 +231,29 @@ class PepApp(App[None]):
         """Quit (asking about unsaved edits first)."""
         self.leave_editors(self.exit)
 
-    # --- training role picker ---------------------------------------------------------------
+    # --- training sandbox --------------------------------------------------------------------
 
     def action_switch_role(self) -> None:
         """Sign in as another staff member or role of the sandbox (training only)."""
-        from pep_tui.tui.screens.dialogs import PickDialog
+        pick_role(self)
 
-        if not self.principal.training:
-            self.notify("Switching role is only for training sandboxes.", severity="warning")
-            return
-        items = []
-        for member in sorted(self.services.store.list_staff(), key=lambda m: (m.roles[0] if m.roles else "", m.login)):
-            if not member.active:
-                continue
-            for role in member.roles:
-                definition = self.services.registry.roles.get(role)
-                label = f"{definition.title if definition else role:<20} {member.display_name} ({member.login})"
-                items.append((clean(label), (member.login, role)))
-        self.push_screen(PickDialog("Switch to (training)", items, "Fictional staff of the sandbox"),
-                         lambda picked: self.leave_editors(lambda: self.switch_principal(*picked)) if picked else None)
+    def action_exercises(self) -> None:
+        """The training exercises: task, hint, and a check of whether each is done (training only)."""
+        open_exercises(self)
 
-    def switch_principal(self, login: str, role: str) -> None:
+    def action_reset_sandbox(self) -> None:
+        """Put the training sandbox back to its starting state, after a confirmation (training only)."""
+        confirm_reset(self)
+
+    def reopen(self, opened: Opened, principal: Principal) -> None:
+        """Carry on with other services (a sandbox just reset) without restarting: back to the list."""
+        self.opened = opened
+        self.services = opened.services
+        self.exercise_progress.clear()
+        self.exercise_messages.clear()
+        self.switch_principal(principal.login, principal.role, quiet=True)
+
+    def switch_principal(self, login: str, role: str, quiet: bool = False) -> None:
         """Become another principal (training sandboxes allow it) and go back to the children list."""
         try:
             principal = self.services.principal_for(login, role)
@@ -228,7 +265,9 @@ class PepApp(App[None]):
             self.pop_screen()
         self.show_home()
         self.refresh_bindings()
-        self.notify(f"Now signed in as {clean(principal.display_name)} ({clean(principal.role)}).", timeout=3)
+        if not quiet:
+            role_title = self.services.registry.roles[role].title if role in self.services.registry.roles else role
+            self.notify(f"Now signed in as {principal.display_name} ({role_title}).", timeout=3)
 
     # --- plugin views and commands ----------------------------------------------------------
 
@@ -248,6 +287,21 @@ class PepApp(App[None]):
                         title="Plugin view", severity="error")
             return
         self.push_screen(screen)
+        self.call_after_refresh(self._add_identity, screen, view.title)
+
+    def _add_identity(self, screen: Screen, where: str) -> None:
+        """Give a plugin's screen the header (who is signed in; the TRAINING banner in a sandbox) unless it
+        already has one, or docks something else at the top."""
+        if not screen.is_attached or screen.query(IdentityBar):
+            return
+        if any(child.styles.dock == "top" for child in screen.children):
+            return
+        bar = self.identity_bar()
+        bar.where = where
+        if screen.children:
+            screen.mount(bar, before=0)
+        else:
+            screen.mount(bar)
 
     def run_plugin_command(self, command: Any) -> None:
         """Run a plugin's palette command, isolating its errors."""
@@ -281,9 +335,14 @@ class PepApp(App[None]):
         from functools import partial
 
         from pep_tui.tui.cohort_view import SAVED_FILTERS
+        from pep_tui.tui.screens.pep import PEPScreen
 
         for entry in screen_commands(self, screen):
             yield SystemCommand(entry.title, entry.help, entry.callback)
+        if isinstance(screen, PEPScreen):  # type part of a section's name to go straight to it
+            for state in screen.states:
+                yield SystemCommand(f"Section: {clean(state.spec.title)}", "Show this section of the PEP",
+                                    partial(screen.show_section, state.spec.id))
         for saved in SAVED_FILTERS:
             yield SystemCommand(f"Children: {saved.title}", "Show the children list with this saved filter",
                                 partial(self.apply_saved_filter, saved.id), discover=False)
@@ -292,8 +351,11 @@ class PepApp(App[None]):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)
         if self.check_action("compliance", ()):
             yield SystemCommand("Compliance", "Cohort compliance summary", self.action_compliance)
-        if self.principal.training:
+        if in_sandbox(self):
             yield SystemCommand("Switch role", "Training: act as another fictional staff member", self.action_switch_role)
+            yield SystemCommand("Exercises", "Training: the exercises, their hints, and check one", self.action_exercises)
+            yield SystemCommand("Reset sandbox", "Training: put the sandbox back to its starting state (asks first)",
+                                self.action_reset_sandbox)
         yield SystemCommand("Keys", "Show the keys of this screen", self.action_help)
         yield SystemCommand("Quit", "Leave pep-tui (asks about unsaved edits)", self.action_quit)
 

@@ -87,6 +87,7 @@ class CohortView:
         self.threshold = attendance_threshold
         self.summaries: list[dict[str, Any]] = []
         self._hay: list[str] = []
+        self._names: list[tuple[str, ...]] = []
         self.query = ""
         self.saved = SAVED_FILTERS[0]
         self.sort = SORT_KEYS[0]
@@ -105,6 +106,7 @@ class CohortView:
             )
             for s in self.summaries
         ]
+        self._names = [tuple(clean(s.get("name") or "").lower().split()) for s in self.summaries]
         self._rebuild_base()
 
     def _rebuild_base(self) -> None:
@@ -120,12 +122,20 @@ class CohortView:
         if not words:
             self.rows = self._base
             return
-        hay = self._hay
+        hay, names = self._hay, self._names
         pool = previous if previous is not None else self._base
-        self.rows = [i for i in pool if all(w in hay[i] for w in words)]
+        found = [i for i in pool if all(w in hay[i] for w in words)]
+        # Children whose name has a word starting with each typed word come first ("yasmin p" finds
+        # Yasmin Puddleby before Yasmin Brightwater of Moorland Primary), each part in the sort order.
+        first = [i for i in found if all(any(n.startswith(w) for n in names[i]) for w in words)]
+        if 0 < len(first) < len(found):
+            chosen = set(first)
+            found = first + [i for i in found if i not in chosen]
+        self.rows = found
 
     def set_query(self, query: str) -> None:
-        """Filter by typed text (every word must appear in name, school, year, UPN or status)."""
+        """Filter by typed text (every word must appear in name, school, year, UPN or status); children
+        whose name matches come first."""
         old = self.query
         self.query = query
         extends = bool(old.strip()) and query.lower().startswith(old.lower()) and not query.endswith(" ")

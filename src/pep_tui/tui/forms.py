@@ -49,7 +49,7 @@ class FieldInfo:
 
     name: str
     label: str
-    kind: str  # text | long | date | int | float | choice | bool | lines | group | rows | json
+    kind: str  # text | long | date | int | float | choice | bool | lines | group | rows | json | id
     help: str = ""
     required: bool = False
     optional: bool = False  # accepts None
@@ -57,6 +57,7 @@ class FieldInfo:
     model: type[BaseModel] | None = None  # for group and rows
     children: tuple[FieldInfo, ...] = field(default=())
     table: bool = False  # rows shown as a small table
+    default_factory: Any = None  # for an id: how the model makes a new one
 
     @property
     def item_label(self) -> str:
@@ -64,6 +65,10 @@ class FieldInfo:
         if self.model is not None and self.model.__doc__ and len(self.model.__name__) < 30:
             return _words(self.model.__name__)
         return self.label.rstrip("s")
+
+
+#: fields holding identifiers (an item's own ``id``; the PEP a target was carried from), never shown or typed
+HIDDEN_LINKS = frozenset({"id", "carried_from"})
 
 
 def _words(name: str) -> str:
@@ -128,6 +133,8 @@ def describe_field(name: str, info: PydanticField) -> FieldInfo:
         "optional": optional,
     }
     origin = typing.get_origin(tp)
+    if name in HIDDEN_LINKS and tp is str:  # an item's identifier, or a link to another record: kept, not typed
+        return FieldInfo(kind="id", default_factory=info.default_factory, **common)
     if tp is bool:
         return FieldInfo(kind="bool", **common)
     if isinstance(tp, type) and issubclass(tp, Enum):
@@ -228,6 +235,36 @@ def display_value(info: FieldInfo, value: Any) -> str:
         except ValueError:
             return value
     return to_text(info, value)
+
+
+def display_lines(info: FieldInfo, value: Any, indent: str = "") -> list[str]:
+    """Repeating items and groups in words, one ``Label: value`` line per field (identifiers left out),
+    for read-only views: what a carer or an IRO reads, never the stored JSON."""
+    if info.kind == "rows":
+        items = value if isinstance(value, list) else []
+        if not items:
+            return [f"{indent}-"]
+        lines: list[str] = []
+        for number, item in enumerate(items, start=1):
+            lines.append(f"{indent}{info.item_label} {number}")
+            if isinstance(item, dict):
+                lines += display_lines(FieldInfo(info.name, "", "group", children=info.children), item, indent + "  ")
+            else:
+                lines.append(f"{indent}  {item}")
+        return lines
+    if info.kind == "group":
+        data = value if isinstance(value, dict) else {}
+        lines = []
+        for child in info.children:
+            if child.kind == "id":
+                continue
+            if child.kind in ("rows", "group"):
+                lines.append(f"{indent}{child.label}:")
+                lines += display_lines(child, data.get(child.name), indent + "  ")
+            else:
+                lines.append(f"{indent}{child.label}: {display_value(child, data.get(child.name))}")
+        return lines
+    return [f"{indent}{display_value(info, value)}"]
 
 
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

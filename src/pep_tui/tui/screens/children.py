@@ -87,7 +87,9 @@ class ChildrenScreen(Screen[None]):
         text = Text()
         text.append(f"{len(view)} of {len(view.summaries)}", style="bold")
         text.append(f" · {view.saved.title} · sorted by {view.sort.title} {'↓' if view.reverse else '↑'}")
-        text.append("  (ctrl+l filter, ctrl+o sort)", style="dim")
+        keys = [(self.app.key_for(f"children.{name}", self.BINDINGS), word)
+                for name, word in (("saved_filter", "filter"), ("sort", "sort"))]
+        text.append(f"  ({', '.join(f'{key} {word}' for key, word in keys if key)})", style="dim")
         self.query_one("#list-status", StatusLine).set_text(text)
 
     # --- typing ------------------------------------------------------------------------------

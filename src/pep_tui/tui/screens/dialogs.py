@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -11,10 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static, TextArea
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from pep_tui.tui.forms import DATE_HINT, FieldInputError, parse_date
 from pep_tui.tui.text import literal
+
+#: how a dialog's keys are written on its buttons
+KEY_WORDS = {"escape": "esc", "enter": "enter"}
 
 
 class ChoiceDialog(ModalScreen[Any]):
@@ -36,10 +41,12 @@ class ChoiceDialog(ModalScreen[Any]):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(self.body)
-            with Horizontal(classes="dialog-buttons"):
-                for key, label, _ in self.choices:
-                    yield Button(Text(f"{key} {label}"), id=f"choice-{self.choices.index((key, label, _))}",
-                                 compact=True)
+            labels = [f"{KEY_WORDS.get(key, key)} {label}" for key, label, _ in self.choices]
+            # One row while they fit an 80-column terminal, else one per line: none is ever cut off.
+            stacked = sum(len(text) + 3 for text in labels) > 66
+            with Horizontal(classes="dialog-buttons -stacked" if stacked else "dialog-buttons"):
+                for index, text in enumerate(labels):
+                    yield Button(Text(text), id=f"choice-{index}", compact=True)
 
     def on_key(self, event: events.Key) -> None:
         for key, _label, result in self.choices:
@@ -65,11 +72,13 @@ class ReasonDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="reason.cancel"),
     ]
 
-    def __init__(self, title: str, prompt: str, initial: str = "") -> None:
+    def __init__(self, title: str, prompt: str, initial: str = "",
+                 empty_message: str = "A reason is needed: say what to change.") -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.prompt = prompt
         self.initial = initial
+        self.empty_message = empty_message
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -86,12 +95,66 @@ class ReasonDialog(ModalScreen[str | None]):
         """Confirm, refusing an empty reason."""
         text = self.query_one("#reason", TextArea).text.strip()
         if not text:
-            self.query_one("#reason-error", Static).update(Text("A reason is needed: say what to change.", style="bold"))
+            self.query_one("#reason-error", Static).update(Text(self.empty_message, style="bold"))
             return
         self.dismiss(text)
 
     def action_cancel(self) -> None:
         """Close without a reason."""
+        self.dismiss(None)
+
+
+class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
+    """A note and an optional date (``tab`` between them): ``ctrl+s`` confirms, ``escape`` cancels.
+
+    Returns ``(note, date or None)``; an empty note or a date that cannot be read is refused in the
+    dialog, keeping what was typed.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "confirm", "Confirm", id="note.confirm", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+
+    def __init__(self, title: str, prompt: str, date_label: str) -> None:
+        super().__init__(classes="dialog")
+        self.title_text = title
+        self.prompt = prompt
+        self.date_label = date_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
+            yield Static(Text(self.prompt))
+            yield TextArea("", id="note", soft_wrap=True, tab_behavior="focus")
+            with Horizontal(classes="dialog-date"):
+                yield Label(Text(self.date_label + ": "))
+                yield Input(placeholder=DATE_HINT, id="note-date", select_on_focus=False)
+            yield Static("", id="note-error", classes="dialog-error")
+            yield Static(Text("ctrl+s save · tab next box · esc cancel", style="dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#note", TextArea).focus()
+
+    def action_confirm(self) -> None:
+        """Confirm, refusing an empty note or an unreadable date."""
+        error = self.query_one("#note-error", Static)
+        text = self.query_one("#note", TextArea).text.strip()
+        if not text:
+            error.update(Text("Write the note first.", style="bold"))
+            self.query_one("#note", TextArea).focus()
+            return
+        typed = self.query_one("#note-date", Input).value.strip()
+        try:
+            when = parse_date(typed) if typed else None
+        except FieldInputError as exc:
+            error.update(literal(f"{self.date_label}: {exc}", "bold"))
+            self.query_one("#note-date", Input).focus()
+            return
+        self.dismiss((text, when))
+
+    def action_cancel(self) -> None:
+        """Close without a note."""
         self.dismiss(None)
 
 

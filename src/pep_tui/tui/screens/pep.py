@@ -12,24 +12,21 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
 
 from pep_tui.plugins.api import Finding, Severity
-from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
+from pep_tui.services import PermissionDenied
 from pep_tui.services.peps import SectionState, count_completion
-from pep_tui.store import Conflict
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.forms import describe_model
 from pep_tui.tui.screens.dialogs import ChoiceDialog
+from pep_tui.tui.screens.pep_findings import jump_to, refresh_findings
+from pep_tui.tui.screens.pep_saving import save_form, settle_typing
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.section_form import SectionForm
 
 if TYPE_CHECKING:
     from pep_tui.domain import PEP
     from pep_tui.tui.app import PepApp
-
-SEVERITY_MARK = {Severity.ERROR: ("✖ ", "bold"), Severity.WARNING: ("! ", ""), Severity.INFO: ("i ", "dim")}
-
 
 def pane_id(section_id: str) -> str:
     """A widget id for a section's tab (ids may not contain dots)."""
@@ -92,10 +89,29 @@ class PEPScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.app.set_where(self.child_name)
-        if self.states:
-            self.build_form(self.states[0].spec.id, focus=True)
+        if self.states:  # open on the first section this role may edit (a carer's, a young person's)
+            first = next((s for s in self.states if s.editable), self.states[0])
+            if first is not self.states[0]:
+                self.query_one("#sections", TabbedContent).active = pane_id(first.spec.id)
+            self.build_form(first.spec.id, focus=True)
         self.refresh_findings()
         self.update_status()
+
+    def on_screen_resume(self) -> None:
+        self.call_after_refresh(self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        """Back from a dialog or the palette: if focus was left on a hidden tab (or nowhere), move it to
+        the section in view, so typing never goes into a section the user cannot see."""
+        if not self.is_attached or self.app.screen is not self or not self.query("#sections"):
+            return
+        section = self.current_section()
+        form = self.form_for(section) if section else None
+        if form is None or self.query_one("#findings-panel").has_class("-shown"):
+            return
+        focused = self.focused
+        if focused is None or form not in focused.ancestors:
+            self._focus_form(form)
 
     def _title(self) -> Text:
         pep = self.pep
@@ -105,6 +121,8 @@ class PEPScreen(Screen[None]):
         text.append(clean(self.child_name), style="bold")
         text.append(f" · {pep.term_ref.label} PEP · {clean(pep.stage)} Y{pep.year_group} · ")
         text.append(STATUS_WORDS.get(pep.status.value, pep.status.value), style="bold")
+        if pep.plugin_data.get("correction"):
+            text.append(" · correction of an approved PEP", style="bold")
         if not any(s.editable for s in self.states):
             text.append(" · read only", style="dim")
         if pep.return_reason and pep.status.value == "returned":
@@ -150,14 +168,20 @@ class PEPScreen(Screen[None]):
         if old is not None:
             old.remove()
         form = SectionForm(section_id, describe_model(state.spec.model), self.pep.section(section_id), state.editable,
-                           help=state.spec.help)
+                           help=state.spec.help, title=state.spec.title)
         self.query_one(f"#{pane_id(section_id)}", TabPane).mount(form)
         if focus:
             self.call_after_refresh(self._focus_form, form)
         return form
 
-    def _focus_form(self, form: SectionForm) -> None:
+    def _focus_form(self, form: SectionForm, tries: int = 10) -> None:
+        if not form.is_attached:
+            return
         editors = form.editors()
+        ready = bool(editors) and any(w.focusable for w in editors[0].query("Input, TextArea, Select, Checkbox, Button"))
+        if form.editable and not ready and tries:  # a form still being built: try again in a moment
+            self.set_timer(0.03, lambda: self._focus_form(form, tries - 1))
+            return
         if form.editable and editors:
             editors[0].focus_input(scroll_visible=False)
             form.scroll_home(animate=False)
@@ -199,6 +223,13 @@ class PEPScreen(Screen[None]):
         if pep is None or not self.query("#pep-status"):
             return
         text = Text(no_wrap=True, overflow="ellipsis")
+        dirty = [f for f in self.forms() if f.dirty]
+        if dirty:  # first, so it is never cut off at 80 columns
+            names = ", ".join(s.spec.title for s in self.states if any(f.section_id == s.spec.id for f in dirty))
+            text.append(" ● unsaved ", style="bold reverse")
+            text.append(" ")
+            text.append(clean(names), style="bold")
+            text.append(f" ({self.app.key_for('pep.save', self.BINDINGS)} saves) · ")
         text.append(f"rev {pep.revision}", style="bold")
         text.append(" · saved by ")
         text.append(clean(pep.updated_by))
@@ -208,11 +239,6 @@ class PEPScreen(Screen[None]):
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
         if errors:
             text.append(f" · {errors} errors", style="bold")
-        dirty = [f for f in self.forms() if f.dirty]
-        if dirty:
-            names = ", ".join(s.spec.title for s in self.states if any(f.section_id == s.spec.id for f in dirty))
-            text.append(" · ● unsaved: ", style="bold reverse")
-            text.append(clean(names), style="bold")
         self.query_one("#pep-status", Static).update(text)
         for state in self.states:
             with contextlib.suppress(Exception):  # a tab not yet mounted
@@ -220,57 +246,18 @@ class PEPScreen(Screen[None]):
 
     def refresh_findings(self) -> None:
         """Re-run validation (and the QA pre-check, where the role may rate)."""
-        services, principal = self.app.services, self.app.principal
-        try:
-            findings = list(services.peps.validate(principal, self.child_id, self.pep_id))
-        except PermissionDenied:
-            findings = []
-        qa = self.app.qa
-        if qa is not None and hasattr(qa, "precheck"):
-            with contextlib.suppress(PermissionDenied, WorkflowError):
-                findings += [f for f in qa.precheck(principal, self.child_id, self.pep_id) if f not in findings]
-        self.findings = findings
-        options = self.query_one("#findings", OptionList)
-        options.clear_options()
-        titles = {s.spec.id: s.spec.title for s in self.states}
-        for index, finding in enumerate(findings):
-            mark, style = SEVERITY_MARK.get(finding.severity, ("  ", ""))
-            line = Text(mark, style=style)
-            if finding.criterion:
-                line.append(f"[{clean(finding.criterion)}] ")
-            if finding.section_id:
-                line.append(clean(titles.get(finding.section_id, finding.section_id)) + ": ", style="bold")
-            line.append(clean(finding.message))
-            options.add_option(Option(line, id=str(index)))
-        if not findings:
-            options.add_option(Option(Text("No findings: nothing blocks submission.", style="dim"), disabled=True))
+        refresh_findings(self)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option_list.id != "findings" or event.option.id is None:
             return
-        self.jump_to(self.findings[int(event.option.id)])
-
-    def jump_to(self, finding: Finding) -> None:
-        """Show the section and field a finding is about."""
-        if not finding.section_id or self.state_for(finding.section_id) is None:
-            self.app.notify("This finding is not tied to a section you can see.", title="Findings")
-            return
-        form = self.show_section(finding.section_id, focus=not finding.field)
-        if form is not None and finding.field:
-            self.call_after_refresh(self._focus_field, form, finding.field)
-
-    def _focus_field(self, form: SectionForm, path: str) -> None:
-        editor = form.find_editor(path)
-        if editor is None:
-            self._focus_form(form)
-            return
-        editor.focus_input()
-        form.scroll_to_widget(editor, animate=False)
+        jump_to(self, self.findings[int(event.option.id)])
 
     # --- saving ------------------------------------------------------------------------------
 
     async def action_save(self) -> None:
-        """Save every section with unsaved edits (``ctrl+s``)."""
+        """Save every section with unsaved edits (``ctrl+s``), including keys typed just before it."""
+        await settle_typing(self)
         dirty = self.dirty_forms
         if not dirty:
             self.app.notify("Nothing to save.", timeout=2)
@@ -288,43 +275,7 @@ class PEPScreen(Screen[None]):
 
     def save_form(self, form: SectionForm, data: dict[str, Any] | None = None) -> bool:
         """Save one form through the services; show problems, or the conflict dialog, if refused."""
-        assert self.pep is not None
-        state = self.state_for(form.section_id)
-        title = state.spec.title if state else form.section_id
-        problems: list[tuple[str, str]] = []
-        if data is None:
-            data, problems = form.collect()
-        if problems:
-            self.show_section(form.section_id, focus=False)
-            form.show_problems(problems)
-            self.app.notify(f"{title}: {len(problems)} field(s) need attention; nothing was saved.",
-                            title="Not saved", severity="warning")
-            return False
-        if self.pep.section(form.section_id) != form.data:
-            self.open_conflict(form, data, "This section was changed since you opened it.")
-            return False
-        services = self.app.services
-        try:
-            pep = services.peps.save_section(self.app.principal, self.child_id, self.pep_id, form.section_id,
-                                             data, expected_revision=self.pep.revision)
-        except InvalidInput as exc:
-            self.show_section(form.section_id, focus=False)
-            form.show_problems([(p.field, p.message) for p in exc.problems])
-            self.app.notify(f"{title}: {len(exc.problems)} field(s) need attention; nothing was saved.",
-                            title="Not saved", severity="warning")
-            return False
-        except Conflict as exc:
-            self.open_conflict(form, data, str(exc))
-            return False
-        except (PermissionDenied, WorkflowError) as exc:
-            self.app.notify(str(exc), title="Not saved", severity="error")
-            return False
-        self.pep = pep
-        form.data = pep.section(form.section_id)
-        form.clear_problems()
-        form.mark_saved()
-        self.query_one("#pep-title", Static).update(self._title())
-        return True
+        return save_form(self, form, data)
 
     def open_conflict(self, form: SectionForm, mine: dict[str, Any], message: str) -> None:
         """Someone saved first: show what changed; reload theirs or apply mine on top."""

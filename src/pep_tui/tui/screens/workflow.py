@@ -1,17 +1,20 @@
 """Workflow actions on a PEP (submit, approve, return with a reason, start next term…), as permitted.
 
-The list comes from ``services.workflow.allowed_actions``; the services refuse anything not allowed.
+The list comes from ``services.workflow.allowed_actions`` and ``extra_actions`` (correct an approved
+PEP, the IRO's review note); the services refuse anything not allowed.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from pep_tui.services import PermissionDenied, WorkflowError
+from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
+from pep_tui.services.workflow import REVIEW_NOTE_SECTION
 from pep_tui.store import Conflict
-from pep_tui.tui.screens.dialogs import ChoiceDialog, ReasonDialog
+from pep_tui.tui.screens.dialogs import ChoiceDialog, NoteDialog, ReasonDialog
 
 if TYPE_CHECKING:
     from pep_tui.tui.screens.pep import PEPScreen
@@ -25,6 +28,8 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "return": ("t", "Return with a reason"),
     "rate": ("q", "Rate quality (QA)"),
     "start": ("n", "Start next term's PEP"),
+    "correct": ("c", "Correct (new revision)"),
+    "review_note": ("i", "Add review note"),
 }
 
 
@@ -33,10 +38,15 @@ def allowed_actions(screen: PEPScreen) -> list[str]:
     workflow = screen.app.workflow
     if workflow is None:
         return []
+    principal, child_id, pep_id = screen.app.principal, screen.child_id, screen.pep_id
     try:
-        return [a for a in workflow.allowed_actions(screen.app.principal, screen.child_id, screen.pep_id) if a in ACTION_KEYS]
+        actions = list(workflow.allowed_actions(principal, child_id, pep_id))
+        extra = getattr(workflow, "extra_actions", None)
+        if extra is not None:
+            actions += [a for a in extra(principal, child_id, pep_id) if a not in actions]
     except (PermissionDenied, WorkflowError):
         return []
+    return [a for a in actions if a in ACTION_KEYS]
 
 
 def open_actions(screen: PEPScreen) -> None:
@@ -72,6 +82,12 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
 
         app.push_screen(QARatingScreen(child_id, pep_id))
         return
+    if action == "correct":
+        confirm_correction(screen)
+        return
+    if action == "review_note":
+        ask_review_note(screen)
+        return
     try:
         result: Any
         if action == "submit":
@@ -100,3 +116,63 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
     app.notify(f"Done: {ACTION_KEYS[action][1].lower()}. The PEP is now {result.status.label.lower()}.", timeout=3)
     screen._read()
     screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
+
+
+def confirm_correction(screen: PEPScreen) -> None:
+    """Explain what correcting does and ask first; then ask what is being corrected."""
+    body = Text("A new revision of this PEP is started, in progress, with the same content. The approved PEP "
+                "stays exactly as it is, marked as superseded, and the new revision goes through sign-off again.")
+
+    def reason(choice: str | None) -> None:
+        if choice == "correct":
+            screen.app.push_screen(
+                ReasonDialog("Correct this approved PEP", "What is being corrected, and why?",
+                             empty_message="Say what is being corrected: it is kept with both revisions."),
+                lambda text: correct(screen, text) if text else None)
+
+    screen.app.push_screen(ChoiceDialog("Correct an approved PEP?", body,
+                                        [("c", "Continue", "correct"), ("escape", "Cancel", None)]), reason)
+
+
+def correct(screen: PEPScreen, reason: str) -> None:
+    """Start the corrected revision through the workflow service and open it."""
+    from pep_tui.tui.screens.pep import PEPScreen
+
+    app = screen.app
+    if screen.pep is None:
+        return
+    try:
+        new = app.workflow.correct(app.principal, screen.child_id, screen.pep_id, reason,
+                                   expected_revision=screen.pep.revision)
+    except (PermissionDenied, WorkflowError, InvalidInput, Conflict) as exc:
+        app.notify(str(exc), title="Could not correct the PEP", severity="error")
+        return
+    app.notify("A corrected revision is open for editing; the approved PEP is kept as it was.", timeout=4)
+    app.switch_screen(PEPScreen(screen.child_id, new.id))
+
+
+def ask_review_note(screen: PEPScreen) -> None:
+    """The IRO writes a note for the next care-plan review (appended, never changed)."""
+    screen.app.push_screen(
+        NoteDialog("Note for the next care-plan review",
+                   "What should the review look at in the child's education? The note is added to this PEP "
+                   "and cannot be changed afterwards.", "Review date (optional)"),
+        lambda answer: add_review_note(screen, *answer) if answer else None)
+
+
+def add_review_note(screen: PEPScreen, note: str, review_date: date | None) -> None:
+    """Store the IRO's note through the workflow service and show the PEP as it now stands."""
+    app = screen.app
+    if screen.pep is None:
+        return
+    try:
+        app.workflow.add_review_note(app.principal, screen.child_id, screen.pep_id, note,
+                                     expected_revision=screen.pep.revision, review_date=review_date)
+    except (PermissionDenied, WorkflowError, InvalidInput, Conflict) as exc:
+        app.notify(str(exc), title="The note was not added", severity="error")
+        return
+    app.notify("Note added for the next care-plan review.", timeout=3)
+    screen._read()
+    screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
+    if screen.state_for(REVIEW_NOTE_SECTION) is not None:
+        screen.show_section(REVIEW_NOTE_SECTION, focus=False)  # the note, as it now stands

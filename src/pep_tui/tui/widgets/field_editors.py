@@ -19,6 +19,7 @@ from pep_tui.tui.forms import (
     DATE_HINT,
     FieldInfo,
     FieldInputError,
+    display_lines,
     display_value,
     parse_date,
     parse_json,
@@ -212,9 +213,12 @@ class ReadOnlyField(Editor):
         self.value = value
 
     def compose(self) -> ComposeResult:
+        if self.info.kind == "id":  # an identifier means nothing to a reader
+            self.display = False
+            return
         yield Label(literal(self.info.label, "bold"))
         if self.info.kind in ("rows", "group"):
-            yield Static(literal(to_text(FieldInfo(self.info.name, "", "json"), self.value), newlines=True))
+            yield Static(literal("\n".join(display_lines(self.info, self.value)), newlines=True))
         else:
             yield Static(literal(display_value(self.info, self.value), newlines=True))
 
@@ -387,4 +391,8 @@ def make_editor(info: FieldInfo, value: Any) -> Editor:
         return RowsEditor(info, value if isinstance(value, list) else [])
     if info.kind == "group":
         return GroupEditor(info, value if isinstance(value, dict) else {}, nested=True)
+    if info.kind == "id":
+        from pep_tui.tui.widgets.id_editor import IdEditor
+
+        return IdEditor(info, value)
     return FieldEditor(info, value)

@@ -11,15 +11,19 @@ TRAINING_BANNER = " TRAINING - fictional data "
 
 
 class IdentityBar(Static):
-    """Shows ``person · role`` and, for training sandboxes, the TRAINING banner that never goes away."""
+    """Shows ``person · role``, the screen in view and, for training sandboxes, the TRAINING banner that never
+    goes away and the key of the role picker."""
 
     DEFAULT_CSS = """
     IdentityBar { dock: top; height: 1; background: $panel; color: $text; }
     IdentityBar.-training { background: $warning 30%; }
     """
 
-    def __init__(self, person: str, role_title: str, login: str, training: bool, where: str = "") -> None:
+    def __init__(self, person: str, role_title: str, login: str, training: bool, where: str = "",
+                 switch_key: str = "") -> None:
+        """``switch_key`` is how the role picker's key is shown (as remapped), for the training hint."""
         super().__init__()
+        self.switch_key = switch_key
         self.person = person
         self.role_title = role_title
         self.login = login
@@ -42,10 +46,11 @@ class IdentityBar(Static):
             text.append(TRAINING_BANNER, style="bold reverse")
             text.append(" ")
         text.append(clean(self.person), style="bold")
-        text.append(f" · {clean(self.role_title)}")
-        if self.training:
-            text.append("  (ctrl+t: switch)", style="dim")
+        if self.role_title.casefold() not in self.person.casefold():  # "Designated teacher, Moorland…"
+            text.append(f" · {clean(self.role_title)}")
         if self.where:
             text.append("  › ", style="dim")
             text.append(clean(self.where))
+        if self.training and self.switch_key:
+            text.append(f"  ({clean(self.switch_key)}: switch role)", style="dim")
         return text

@@ -31,6 +31,7 @@ class SectionForm(VerticalScroll):
     SectionForm { height: 1fr; padding: 0 1; }
     SectionForm > .form-error { color: $error; text-style: bold; display: none; }
     SectionForm > .section-help { color: $text-muted; }
+    SectionForm > .section-title { height: 1; }
     SectionForm.-invalid > .form-error { display: block; }
     """
 
@@ -38,9 +39,10 @@ class SectionForm(VerticalScroll):
     is_form_root = True
 
     def __init__(self, section_id: str, fields: tuple[FieldInfo, ...], data: dict[str, Any],
-                 editable: bool, help: str = "", **kwargs: Any) -> None:
+                 editable: bool, help: str = "", title: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.help = help
+        self.title = title
         self.section_id = section_id
         self.fields = fields
         self.data = data
@@ -48,6 +50,11 @@ class SectionForm(VerticalScroll):
         self.base_snapshot: Any = None
 
     def compose(self) -> ComposeResult:
+        if self.title:  # the tab strip scrolls at 80 columns: say which section this is
+            heading = literal(self.title, "bold")
+            if not self.editable:
+                heading.append(" · read only", style="dim")
+            yield Static(heading, classes="section-title")
         if self.help:
             yield Static(literal(self.help), classes="section-help")
         yield Static("", classes="form-error")
