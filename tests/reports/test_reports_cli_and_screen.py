@@ -65,6 +65,8 @@ def test_export_blank_and_pep_write_owner_only_files(cohort, capsys, tmp_path):
     code, _, err = run(capsys, "--data-dir", root, "export", "blank", "--stage", "ks2", "--format", "docx",
                        "--out", str(out_file))
     assert code == 2 and "already exists" in err
+    blanks = [e for e in cohort.store.audit.events() if e.action == "export.blank"]
+    assert len(blanks) == 1, "a refused export is not recorded as an export"
     vs = cohort.principal_for("vs.head")
     child_id = next(s["child_id"] for s in cohort.children.list(vs) if s.get("latest_pep_id"))
     pdf = tmp_path / "pep.pdf"

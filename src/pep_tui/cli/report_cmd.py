@@ -167,11 +167,21 @@ def cmd_reconcile_903(args: argparse.Namespace) -> int:
     return 1 if result.differences or result.problems else 0
 
 
+def _refuse_existing(path: Path | None, force: bool) -> None:
+    """Refuse an existing ``--out`` file before exporting, so the audit trail never records an export
+    that was not written."""
+    from pep_tui.services.exports import write_private_check
+
+    if path is not None:
+        write_private_check(path, overwrite=force)
+
+
 def cmd_export_pep(args: argparse.Namespace) -> int:
     """Write one PEP as PDF or Word."""
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
+    _refuse_existing(args.out, args.force)
     exported = services.exports.pep(principal, args.child_id, args.pep_id, args.format)
     path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
     print(f"Wrote {path} ({len(exported.content) // 1024 or 1} KB). It holds personal data: keep it secure.")
@@ -183,6 +193,7 @@ def cmd_export_blank(args: argparse.Namespace) -> int:
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
+    _refuse_existing(args.out, args.force)
     exported = services.exports.blank(principal, args.stage, args.format)
     path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
     print(f"Wrote {path}.")

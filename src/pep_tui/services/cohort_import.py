@@ -34,6 +34,7 @@ from pep_tui.services.ssda903 import (
     period_of_care,
     placement_text,
 )
+from pep_tui.services.text_input import control_character_problems
 
 #: Child fields an import may set, in the order differences are reported.
 IMPORTED_FIELDS = (
@@ -138,9 +139,12 @@ class CohortImportResult:
         out = [f"{self.source}: {self.rows} rows read ({self.encoding}{', byte-order mark removed' if self.had_bom else ''})."]
         if self.unused_columns:
             out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
-        verb = "would add" if self.dry_run or self.blocked else "added"
-        out.append(f"Children: {verb} {len(creates)}, {'would update' if self.dry_run or self.blocked else 'updated'} "
-                   f"{len(updates)}, unchanged {self.unchanged}.")
+        if self.dry_run or self.blocked:
+            out.append(f"Children: would add {len(creates)}, would update {len(updates)}, unchanged {self.unchanged}.")
+        else:
+            added = sum(1 for p in self.saved if p.action == "create")
+            out.append(f"Children: added {added}, updated {len(self.saved) - added}, unchanged {self.unchanged}"
+                       + (f" (of {len(creates)} to add and {len(updates)} to update)." if self.failed else "."))
         for change in updates:
             out.append(f"  update CHILD {change.la_child_id} (line {change.line}): {', '.join(change.fields)}")
         if self.differences:
@@ -235,6 +239,9 @@ def check_rows(table: CsvTable, today: date, progress: Progress | None = None) -
 
 
 def _check_value(field_name: str, column: str, raw: str, today: date) -> str:
+    control = control_character_problems(raw)
+    if control:  # refused here, row by row, rather than by the save part-way through the import
+        raise ValueError(f"{column} {control[0].message}")
     if field_name == "upn":
         return validate_upn(raw)
     if field_name == "date_of_birth":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pep_tui.services.data_export as data_export
-from pep_tui.domain import PEP, Child, TermRef
+from pep_tui.domain import PEP, TermRef
 from pep_tui.plugins.api import Capability
 from pep_tui.services.access import PermissionDenied, require, role_of
 from pep_tui.services.children import ChildService
@@ -38,14 +38,20 @@ class ExportedFile:
     document: Document
 
 
-def write_private(path: Path | str, content: bytes, overwrite: bool = False) -> Path:
-    """Write ``content`` to ``path`` atomically, readable by the owner only; refuse to replace a file
-    unless ``overwrite``."""
+def write_private_check(path: Path | str, overwrite: bool = False) -> Path:
+    """The path :func:`write_private` would write, or :class:`InvalidInput` saying why it may not."""
     path = Path(path).expanduser()
     if path.exists() and not overwrite:
         raise InvalidInput("Export", [FieldProblem(str(path), "already exists; choose another name or use --force")])
     if not path.parent.is_dir():
         raise InvalidInput("Export", [FieldProblem(str(path.parent), "is not a folder")])
+    return path
+
+
+def write_private(path: Path | str, content: bytes, overwrite: bool = False) -> Path:
+    """Write ``content`` to ``path`` atomically, readable by the owner only; refuse to replace a file
+    unless ``overwrite``."""
+    path = write_private_check(path, overwrite)
     fd, temp = tempfile.mkstemp(prefix=".pep-tui-", dir=path.parent)
     try:
         os.fchmod(fd, FILE_MODE)
@@ -79,6 +85,10 @@ class ExportService:
 
         audit_transfer(self.ctx, principal, action, detail, child_id, pep_id)
 
+    def _training(self) -> bool:
+        """Documents from a training sandbox are marked as fictional on every page."""
+        return self.ctx.store.kind == "training"
+
     def _names(self) -> dict[str, str]:
         try:
             return {m.login: m.display_name for m in self.ctx.store.list_staff()}
@@ -103,10 +113,11 @@ class ExportService:
         pep_id = pep_id or self.default_pep_id(principal, child_id)
         visible: PEP = self.peps.get(principal, child_id, pep_id)
         states = self.peps.visible_sections(principal, record, record.pep(pep_id))
+        role = role_of(self.ctx.registry, principal)
         return pep_document(
             child=record.child, pep=visible, sections=[s.spec for s in states], registry=self.ctx.registry,
-            role=role_of(self.ctx.registry, principal), reader=f"{principal.display_name} ({principal.role})",
-            today=self.ctx.today(), names=self._names(),
+            role=role, reader=f"{principal.display_name} ({role.title})",
+            today=self.ctx.today(), names=self._names(), training=self._training(),
         )
 
     def pep(self, principal: Principal, child_id: str, pep_id: str | None = None, fmt: str = "pdf") -> ExportedFile:
@@ -130,7 +141,7 @@ class ExportService:
         if stage is None:
             raise InvalidInput("Blank PEP", [FieldProblem("stage", f"{stage_id!r} is not an installed stage; "
                                                                    f"choose from {describe_stages(self.ctx.registry)}")])
-        document = blank_document(self.ctx.registry, stage, principal.role, self.ctx.today())
+        document = blank_document(self.ctx.registry, stage, principal.role, self.ctx.today(), self._training())
         content = write_document(document, fmt)
         self._audit(principal, "export.blank", {"format": fmt, "stage": stage_id})
         return ExportedFile(content, f"blank-pep-{stage_id}.{fmt}", document)
@@ -150,22 +161,23 @@ class ExportService:
             raise InvalidInput("Export", [FieldProblem(str(folder), f"already holds {', '.join(existing)}; "
                                                                     f"choose an empty folder or use --force")])
         summaries = self.children.list(principal)
-        rows: list[tuple[Child, list[PEP]]] = []
-        for n, summary in enumerate(summaries, start=1):
-            try:
-                record = self.children.record(principal, summary["child_id"])
-            except PermissionDenied:
-                continue
-            rows.append((record.child, self.peps.history(principal, record.child.id)))
-            if progress is not None and n % 200 == 0:
-                progress("reading", n, len(summaries))
-        if fmt == "csv":
-            files = data_export.tables(rows)
-        else:
-            files = {"cohort.json": data_export.document(rows, principal.login, self.ctx.today())}
-        written = [write_private(folder / name, content, overwrite=True) for name, content in files.items()]
+        writer: data_export.CsvExport | data_export.JsonExport = (
+            data_export.CsvExport(folder) if fmt == "csv"
+            else data_export.JsonExport(folder, principal.login, self.ctx.today()))
+        try:
+            for n, summary in enumerate(summaries, start=1):
+                try:
+                    record = self.children.record(principal, summary["child_id"])
+                except PermissionDenied:
+                    continue
+                writer.add(record.child, self.peps.visible_peps(principal, record))
+                if progress is not None and (n % 200 == 0 or n == len(summaries)):
+                    progress("exporting", n, len(summaries))
+            written = writer.finish()
+        except BaseException:
+            writer.discard()
+            raise
         self._audit(principal, "export.data", {
-            "format": fmt, "children": len(rows), "peps": sum(len(p) for _, p in rows),
-            "files": [p.name for p in written],
+            "format": fmt, "children": writer.children, "peps": writer.peps, "files": [p.name for p in written],
         })
         return written

@@ -76,9 +76,12 @@ class AttendanceImportResult:
 
     def lines(self) -> list[str]:
         """The result in words."""
-        writes = "would write" if self.dry_run or self.blocked else "wrote"
-        out = [f"{self.source}: {self.rows} rows read ({self.layout}); {writes} attendance for "
-               f"{len(self.planned)} child(ren) into their {self.term} PEP."]
+        if self.dry_run or self.blocked:
+            done = f"would write attendance for {len(self.planned)} child(ren)"
+        else:
+            done = f"wrote attendance for {len(self.saved)} child(ren)" + (
+                f" of {len(self.planned)}" if self.failed is not None else "")
+        out = [f"{self.source}: {self.rows} rows read ({self.layout}); {done} into their {self.term} PEP."]
         for plan in self.planned:
             f = plan.figures
             out.append(f"  {f.key}: {f.sessions_present}/{f.sessions_possible} sessions, "
@@ -166,13 +169,15 @@ class ImportService:
                     continue
                 upn_lines[upn] = (child.la_child_id, line)
             child_id = by_la.get(child.la_child_id)
-            if child_id is None and upn and upn in by_upn:
-                holder = self.children.get(principal, by_upn[upn])
-                if holder.la_child_id and holder.la_child_id != child.la_child_id:
-                    result.rejected.append(RowProblem(line, f"UPN {upn} belongs to another child in pep-tui "
-                                                            f"(CHILD {holder.la_child_id})"))
+            holder_id = by_upn.get(upn) if upn else None
+            if holder_id is not None and holder_id != child_id:
+                holder = self.children.get(principal, holder_id)
+                if child_id is not None or (holder.la_child_id and holder.la_child_id != child.la_child_id):
+                    # one UPN, one child: never give a child the UPN another child holds
+                    who = f"CHILD {holder.la_child_id}" if holder.la_child_id else "a child with no CHILD id"
+                    result.rejected.append(RowProblem(line, f"UPN {upn} belongs to another child in pep-tui ({who})"))
                     continue
-                child_id = holder.id
+                child_id = holder.id  # added in pep-tui without the council's id: matched by UPN
             current = self.children.get(principal, child_id) if child_id else None
             change, differences, reason = plan_child(child, current)
             result.differences += differences
@@ -225,11 +230,20 @@ class ImportService:
         result.rejected = problems
         by_la, by_upn = self._index()
         threshold = self.ctx.settings.policy.persistent_absence_threshold
-        for (kind, value), child_figures in figures.items():
+        named: dict[str, AttendanceFigures] = {}
+        for n, ((kind, value), child_figures) in enumerate(sorted(figures.items(), key=lambda kv: kv[1].lines[0]), 1):
+            if progress is not None and n % 200 == 0:
+                progress("planning", n, len(figures))
             line = child_figures.lines[0]
             child_id = (by_la if kind == "la_child_id" else by_upn).get(value)
             if child_id is None:
                 result.rejected.append(RowProblem(line, f"{child_figures.key} is not a child in pep-tui"))
+                continue
+            first = named.setdefault(child_id, child_figures)
+            if first is not child_figures:  # one child, named by CHILD on some rows and by UPN on others
+                result.rejected.append(RowProblem(line, f"{child_figures.key} is the same child as {first.key} "
+                                                        f"(line {first.lines[0]}); give each child's attendance once"))
+                result.planned = [p for p in result.planned if p.child_id != child_id]
                 continue
             plan, reason = self._plan_attendance(principal, child_id, term, child_figures, threshold)
             if reason is not None:

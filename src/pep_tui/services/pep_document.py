@@ -4,6 +4,7 @@ The document holds only what the reader's role may see: it is built from the PEP
 returns for that principal (visible sections only; no PP+ or QA for limited-view roles). Each section
 is laid out from its model's fields, with the field descriptions as labels, so a plugin's section
 prints without any printing code of its own. All values are plain text; nothing is interpreted.
+pep-tui's own record ids (``t_5aef21bb``, ``pep_…``) mean nothing on paper and are left out.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from pydantic import BaseModel
 BlockKind = Literal["title", "heading", "subheading", "field", "paragraph", "note", "table"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: A record id made by pep-tui (``new_id``): a short prefix, ``_``, then hex digits.
+_INTERNAL_ID = re.compile(r"^[a-z]{1,8}_[0-9a-f]{8,}$")
+#: Printed on every page of a document made from a training sandbox.
+TRAINING_BANNER = "TRAINING - FICTIONAL DATA - NOT A REAL CHILD'S RECORD"
 
 
 def plain(value: object) -> str:
@@ -36,7 +41,7 @@ class Block:
 
     ``field`` blocks have a ``label`` and ``text`` (the value); a blank form's field has ``blank=True``
     and ``lines`` (the height of the empty box) and, for choices, ``choices``. ``table`` blocks have
-    ``rows`` whose first row is the header.
+    ``rows`` whose first row is the header and, optionally, ``widths`` (relative column widths).
     """
 
     kind: BlockKind
@@ -47,15 +52,25 @@ class Block:
     lines: int = 1
     choices: list[str] = field(default_factory=list)
     level: int = 0
+    widths: list[float] = field(default_factory=list)
 
 
 @dataclass
 class Document:
-    """A printable document: a title, blocks and a footer line for every page."""
+    """A printable document: a title and blocks, with a running header and footer on every page.
+
+    ``header`` names whose document it is (pages after the first); ``footer`` is the line beside
+    "page n of m" (child, PEP, revision, date printed); ``footer_note`` a smaller line under it (who it
+    was printed for). ``training`` marks a document made from a training sandbox: every page carries
+    :data:`TRAINING_BANNER` and a watermark, so fictional data cannot be taken for a real record.
+    """
 
     title: str
     blocks: list[Block] = field(default_factory=list)
     footer: str = ""
+    header: str = ""
+    footer_note: str = ""
+    training: bool = False
 
     def add(self, kind: BlockKind, text: str = "", **kwargs: Any) -> Block:
         """Append a block (text cleaned of control characters)."""
@@ -67,7 +82,8 @@ class Document:
 
     def text(self) -> str:
         """Every word of the document as plain text (for previews and checks)."""
-        out = [self.title]
+        out = [TRAINING_BANNER] if self.training else []
+        out += [self.header, self.title]
         for b in self.blocks:
             if b.kind == "field":
                 out.append(f"{b.label}: {'' if b.blank else b.text}{' / '.join(b.choices)}")
@@ -75,8 +91,8 @@ class Document:
                 out += [" | ".join(r) for r in b.rows]
             else:
                 out.append(b.text)
-        out.append(self.footer)
-        return "\n".join(out)
+        out += [self.footer, self.footer_note]
+        return "\n".join(line for line in out if line)
 
 
 # --- values ----------------------------------------------------------------------------------------
@@ -150,6 +166,27 @@ def _label(name: str, info: Any) -> str:
     return description or humanise(name)
 
 
+def is_internal_id(value: Any) -> bool:
+    """A pep-tui record id, or a list of them: meaningless on paper."""
+    if isinstance(value, str):
+        return bool(_INTERNAL_ID.match(value))
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and _INTERNAL_ID.match(v) for v in value)
+
+
+def _id_field(name: str, info: Any) -> bool:
+    """A field holding pep-tui record ids (``id``, ``…_id``, ``…_ids``, or described as "Id of …")."""
+    description = getattr(info, "description", None) or ""
+    return name == "id" or name.endswith(("_id", "_ids")) or description.lower().startswith("id of ")
+
+
+def _max_length(info: Any) -> int | None:
+    for item in getattr(info, "metadata", []):
+        limit = getattr(item, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
+
+
 # --- filled documents ------------------------------------------------------------------------------
 
 
@@ -159,6 +196,8 @@ def add_model_fields(doc: Document, model: type[BaseModel], data: dict[str, Any]
         kind, is_list = _unwrap(info.annotation)
         value = data.get(name)
         label = _label(name, info)
+        if _id_field(name, info) and (value in (None, "", []) or is_internal_id(value)):
+            continue
         if _is_model(kind) and is_list:
             items = value if isinstance(value, list) else []
             if not items:
@@ -169,6 +208,8 @@ def add_model_fields(doc: Document, model: type[BaseModel], data: dict[str, Any]
         elif _is_model(kind):
             doc.add("subheading", label, level=level)
             add_model_fields(doc, kind, value if isinstance(value, dict) else {}, level + 1)
+        elif is_internal_id(value):
+            continue
         else:
             text = format_value(value, name)
             if _is_enum(kind) and isinstance(value, str):
@@ -179,25 +220,37 @@ def add_model_fields(doc: Document, model: type[BaseModel], data: dict[str, Any]
             doc.add("field", format_value(data[name], name), label=_label(name, info), level=level)
 
 
-def add_free_data(doc: Document, data: Any, level: int = 0, label: str = "") -> None:
-    """Lay out JSON data with no model (a feature plugin's data): keys as labels, lists numbered."""
+def add_free_data(doc: Document, data: Any, level: int = 0, label: str = "",
+                  names: dict[str, str] | None = None) -> None:
+    """Lay out JSON data with no model (a feature plugin's data): keys as labels, lists numbered.
+
+    Entries keyed by record id are numbered instead, values that are record ids are left out, and a
+    value that is a staff login is shown as the person's name (from ``names``).
+    """
+    names = names or {}
+    if isinstance(data, dict) and data and all(is_internal_id(k) for k in data):
+        data = list(data.values())
     if isinstance(data, dict):
         if label:
             doc.add("subheading", label, level=level)
             level += 1
         for key, value in data.items():
+            if is_internal_id(value):
+                continue
             if isinstance(value, (dict, list)) and value and any(isinstance(v, (dict, list)) for v in
                                                                   (value.values() if isinstance(value, dict) else value)):
-                add_free_data(doc, value, level, humanise(str(key)))
+                add_free_data(doc, value, level, humanise(str(key)), names)
             else:
                 text = format_value(value, str(key))
-                if isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)*", value):
+                if isinstance(value, str) and value in names:
+                    text = names[value]
+                elif isinstance(value, str) and re.fullmatch(r"[a-z]+(_[a-z]+)*", value):
                     text = humanise(value)  # a code such as "pp_plus" or "approved"
                 label = humanise(str(key).removesuffix("_pence").removesuffix("_p"))
                 doc.add("field", text, label=label, level=level)
     elif isinstance(data, list):
         for n, item in enumerate(data, start=1):
-            add_free_data(doc, item, level, f"{label} ({n} of {len(data)})" if label else f"Item {n}")
+            add_free_data(doc, item, level, f"{label} ({n} of {len(data)})" if label else f"Item {n}", names)
     else:
         doc.add("field", format_value(data), label=label or "Value", level=level)
 
@@ -211,6 +264,8 @@ def add_blank_fields(doc: Document, model: type[BaseModel], level: int = 0, repe
         kind, is_list = _unwrap(info.annotation)
         label = _label(name, info)
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if _id_field(name, info):
+            continue
         if _is_model(kind):
             copies = repeats if is_list else 1
             for n in range(1, copies + 1):
@@ -227,5 +282,6 @@ def add_blank_fields(doc: Document, model: type[BaseModel], level: int = 0, repe
         if choices and not is_list and len(choices) <= 8:
             doc.add("field", label=label, blank=True, choices=choices, level=level)
             continue
-        lines = 4 if extra.get("long_text") else (2 if is_list else 1)
+        limit = _max_length(info) or 0
+        lines = 4 if extra.get("long_text") or limit > 1000 else (2 if is_list or limit > 200 else 1)
         doc.add("field", label=label, blank=True, lines=lines, level=level)

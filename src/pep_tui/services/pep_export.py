@@ -19,6 +19,7 @@ from pep_tui.services.pep_document import (
 
 CONFIDENTIAL = "Confidential: personal information about a looked-after child. Keep it secure."
 PUPIL_PREMIUM = "pupil_premium"
+SEN_LABELS = {"none": "None", "sen_support": "SEN support", "ehcp": "EHC plan", "under_assessment": "Under assessment"}
 
 
 def pep_document(
@@ -31,19 +32,21 @@ def pep_document(
     reader: str,
     today: date,
     names: dict[str, str],
+    training: bool = False,
 ) -> Document:
     """The document of ``pep`` (already reduced to what ``role`` may see) for ``reader``.
 
-    ``sections`` are the visible sections in tab order; ``names`` maps logins to display names.
+    ``sections`` are the visible sections in tab order; ``names`` maps logins to display names;
+    ``training`` marks every page as fictional data (a record from a training sandbox).
     """
     term = pep.term_ref.label
-    doc = Document(title=f"Personal Education Plan - {term}")
+    doc = Document(title=f"Personal Education Plan - {term}", training=training or child.training)
 
     def who(login: str | None) -> str:
         return names.get(login or "", login or "-")
 
     stage = registry.stages.get(pep.stage)
-    doc.add("paragraph", child.display_name)
+    doc.add("title", child.display_name)
     rows = [
         ("Date of birth", format_value(child.date_of_birth)),
         ("Year group", f"{year_group_label(pep.year_group)} ({stage.title if stage else pep.stage})"),
@@ -54,7 +57,7 @@ def pep_document(
             ("UPN", child.upn or "-"),
             ("Social worker", who(child.social_worker)),
             ("Designated teacher", who(child.designated_teacher)),
-            ("SEN", humanise(child.sen_status.value)),
+            ("SEN", SEN_LABELS.get(child.sen_status.value, humanise(child.sen_status.value))),
         ]
     rows += [
         ("PEP status", pep.status.label + (" (interim)" if pep.interim else "") + (" (initial PEP)" if pep.initial else "")),
@@ -79,7 +82,7 @@ def pep_document(
     funding = pep.plugin_data.get(PUPIL_PREMIUM)
     if funding:
         doc.add("heading", "Pupil Premium Plus: decisions and payments")
-        add_free_data(doc, funding)
+        add_free_data(doc, funding, names=names)
 
     if pep.qa_ratings:
         latest = pep.qa_ratings[-1]
@@ -94,26 +97,33 @@ def pep_document(
                 spec = registry.sections.get(section_id)
                 table.append([spec.title if spec else section_id, humanise(latest.sections.get(section_id, "-")),
                               latest.section_feedback.get(section_id, "")])
-            doc.add("table", rows=table)
+            doc.add("table", rows=table, widths=[3, 1.2, 4])
         if len(pep.qa_ratings) > 1:
             history = [["When", "By", "Overall"]] + [
                 [format_value(r.at), who(r.by), humanise(r.overall)] for r in pep.qa_ratings
             ]
             doc.add("subheading", "Earlier ratings")
-            doc.add("table", rows=history)
+            doc.add("table", rows=history, widths=[2, 3, 1.5])
     if pep.return_reason:
         doc.add("field", pep.return_reason, label="Returned with the reason")
 
     doc.add("heading", "Sign-offs")
     if pep.sign_offs:
         doc.add("table", rows=[["Step", "By", "Role", "When", "Note"]] + [
-            [humanise(s.step), who(s.by), humanise(s.role), format_value(s.at), s.note] for s in pep.sign_offs
-        ])
+            [humanise(s.step), who(s.by), _role_title(registry, s.role), format_value(s.at), s.note]
+            for s in pep.sign_offs
+        ], widths=[1.4, 3, 2, 2, 3])
     else:
         doc.add("paragraph", "None yet.")
-    doc.footer = (f"{child.display_name} - PEP {term} - revision {pep.revision} - "
-                  f"printed {today:%d %b %Y} for {reader}")
+    doc.header = f"{child.display_name} - Personal Education Plan {term}"
+    doc.footer = f"{child.display_name} - PEP {term} - revision {pep.revision} - printed {today:%d %b %Y}"
+    doc.footer_note = f"Printed for {reader}. {CONFIDENTIAL}"
     return doc
+
+
+def _role_title(registry: Registry, role_id: str) -> str:
+    role = registry.roles.get(role_id)
+    return role.title if role is not None else humanise(role_id)
 
 
 # --- blank PEPs ------------------------------------------------------------------------------------
@@ -173,10 +183,12 @@ def blank_sections(registry: Registry, stage: StageDefinition, role: str, today:
     return sorted(out, key=lambda pair: (pair[0].order, pair[0].id))
 
 
-def blank_document(registry: Registry, stage: StageDefinition, role: str, today: date) -> Document:
-    """A PEP form for ``stage`` with empty boxes, for use on paper when offline."""
+def blank_document(registry: Registry, stage: StageDefinition, role: str, today: date,
+                   training: bool = False) -> Document:
+    """A PEP form for ``stage`` with empty boxes, for use on paper when offline (``training``: from a
+    training sandbox, marked so on every page)."""
     year = academic_year_label(TermRef.containing(today).academic_year)
-    doc = Document(title=f"Personal Education Plan - {stage.title} (blank form)")
+    doc = Document(title=f"Personal Education Plan - {stage.title} (blank form)", training=training)
     for label, lines in (("Child's name", 1), ("Date of birth", 1), ("UPN", 1), ("School or setting", 1),
                          ("Term and academic year", 1)):
         doc.add("field", label=label, blank=True, lines=lines)
@@ -191,8 +203,11 @@ def blank_document(registry: Registry, stage: StageDefinition, role: str, today:
         add_blank_fields(doc, spec.model)
     doc.add("heading", "Sign-offs")
     doc.add("table", rows=[["Step", "Name", "Role", "Date", "Signature"],
-                           *[[step, "", "", "", ""] for step in ("Completed", "Submitted", "Approved")]])
+                           *[[step, "", "", "", ""] for step in ("Completed", "Submitted", "Approved")]],
+            widths=[1.5, 3, 2, 1.5, 3], lines=3)
+    doc.header = f"Personal Education Plan - {stage.title} (blank form)"
     doc.footer = f"Blank PEP - {stage.title} - {year} - printed {today:%d %b %Y}"
+    doc.footer_note = CONFIDENTIAL
     return doc
 
 
