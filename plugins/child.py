@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import (
@@ -81,14 +81,16 @@ class MyViews(BaseModel):
     dreams: str = Field("", max_length=2000, description="My dreams for the future")
     how_gathered: HowGathered | None = Field(None, description="How were my views gathered?",
                                              json_schema_extra={"required": True})
-    why_not: str = Field("", max_length=1000, description="If my views were not gathered: why not, and what will happen next time")
+    why_not: str = Field("", max_length=1000, validate_default=True,
+                         description="If my views were not gathered: why not, and what will happen next time")
     gathered_by: str = Field("", max_length=200, description="Who gathered or wrote down the views (name or role)")
 
-    @model_validator(mode="after")
-    def _reason_when_not_gathered(self) -> MyViews:
-        if self.how_gathered is HowGathered.NOT_GATHERED and not self.why_not.strip():
-            raise ValueError("why_not: say why the views were not gathered this time")
-        return self
+    @field_validator("why_not")
+    @classmethod
+    def _reason_when_not_gathered(cls, value: str, info: ValidationInfo) -> str:
+        if info.data.get("how_gathered") is HowGathered.NOT_GATHERED and not value.strip():
+            raise ValueError("say why the views were not gathered this time")
+        return value
 
     @classmethod
     def prompts(cls, year_group: int) -> dict[str, str]:

@@ -4,9 +4,10 @@ The designated teacher leads the PEP in school (education, attainment, attendanc
 request) for pupils on roll at their school(s). They may delegate part of the work to other school
 staff (a head of year, a SENCo, a teaching assistant): a ``school_staff`` login reaches only the
 children named in its ``StaffScope.child_ids`` and, when ``StaffScope.sections`` is given, sees and
-edits only those sections. A delegate acts with the designated teacher's section rights inside that
-scope, and cannot start, submit or sign anything. Delegations are made through
-``services.delegation``.
+edits only those of the designated teacher's sections. A delegate borrows the designated teacher's
+section rights inside that limit, and cannot start, submit or sign anything. The section limit is the
+delegate's (their job), the same for every child they reach; another plugin's delegated role keeps the
+rights of the sections naming it as well. Delegations are made through ``services.delegation``.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def _check(ctx: ValidationContext):
     if ctx.child.placement_moves and any(d >= ctx.today for d in ctx.child.placement_moves) and ctx.pep.year_group in (10, 11) \
             and not data.placement_stability.strip():
         yield Finding(Severity.WARNING, "A placement move is planned during Key Stage 4: say how school will be protected (reg 10)",
-                      CARE_CONTEXT_SECTION, "placement_stability")
+                      CARE_CONTEXT_SECTION, "placement_stability", criterion="Q8")
 
 
 SECTION = SectionSpec(

@@ -205,7 +205,7 @@ def check_transition(ctx: ValidationContext) -> Iterator[Finding]:
     if ctx.pep.term is Term.SUMMER and (section is None or not section.reception_school.strip()):
         yield Finding(Severity.WARNING, "Summer term before Reception: record the transition plan to Reception",
                       "early_years.transition", "reception_school", "Q8")
-    elif ctx.pep.term is not Term.AUTUMN and section is not None and not section.application_made:
+    elif ctx.pep.term is not Term.AUTUMN and (section is None or not section.application_made):
         yield Finding(Severity.WARNING, "The Reception application (closing 15 January) is not recorded as made",
                       "early_years.transition", "application_made", "Q8")
 

@@ -67,6 +67,11 @@ def items(description: str, *, required: bool = False) -> Any:
     return Field(default_factory=list, description=description, json_schema_extra=_extra(required))
 
 
+#: Errors reported as "must be a (whole) number from lo to hi": out of range, a fraction, or not a number.
+_NOT_IN_RANGE = frozenset({"greater_than_equal", "less_than_equal", "int_from_float", "int_parsing", "int_type",
+                           "float_parsing", "float_type"})
+
+
 def _range_check(lo: float, hi: float, whole: bool) -> Callable[[Any, Any], Any]:
     kind = "a whole number" if whole else "a number"
 
@@ -74,7 +79,7 @@ def _range_check(lo: float, hi: float, whole: bool) -> Callable[[Any, Any], Any]
         try:
             return handler(value)
         except ValidationError as exc:
-            if {e["type"] for e in exc.errors()} & {"greater_than_equal", "less_than_equal"}:
+            if {e["type"] for e in exc.errors()} & _NOT_IN_RANGE:
                 raise PydanticCustomError(
                     "out_of_range", "must be {kind} from {lo} to {hi}", {"kind": kind, "lo": lo, "hi": hi}
                 ) from None
@@ -118,8 +123,15 @@ def matching(pattern: str, message: str) -> Any:
 #: A school's unique reference number: 6 digits.
 URN = matching(URN_PATTERN, "must be the school's URN: 6 digits, e.g. 100123")
 
-#: Money in whole pence (never floating pounds).
-Pence = Annotated[int, Field(ge=0)]
+def _pence_check(value: Any, handler: Any) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError("pence", "must be a whole number of pence, 0 or more (e.g. 120000 for £1,200)") from None
+
+
+#: Money in whole pence (never floating pounds); a refusal says so.
+Pence = Annotated[int, Field(ge=0), WrapValidator(_pence_check)]
 
 __all__ = ["LONG_TEXT", "SHORT_TEXT", "URN", "Pence", "flag", "items", "long_text", "matching", "number",
            "optional", "text", "whole_number"]

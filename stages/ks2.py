@@ -197,7 +197,7 @@ def check_transition(ctx: ValidationContext) -> Iterator[Finding]:
         yield Finding(Severity.WARNING, "Year 6 summer term: record the transition plan to Year 7",
                       "ks2.transition", "extra_visits" if section and section.secondary_school.strip()
                       else "secondary_school", "Q8")
-    elif section is not None and not section.application_made:
+    elif (section is not None or ctx.pep.term is not Term.AUTUMN) and (section is None or not section.application_made):
         yield Finding(Severity.WARNING, "The secondary school application (closing 31 October) is not recorded as made",
                       "ks2.transition", "application_made", "Q8")
 

@@ -155,10 +155,15 @@ def check_progress(ctx: ValidationContext) -> Iterator[Finding]:
 
 
 def check_careers(ctx: ValidationContext) -> Iterator[Finding]:
-    """Q11: by Year 9 a careers conversation must have taken place."""
-    if ctx.pep.year_group < 9:
+    """Q11: by Year 9 a careers conversation must have taken place; in Year 8, a nudge to start it."""
+    if ctx.pep.year_group < 8:
         return
     section = parsed(ctx, CAREERS_SECTION, CareersConversation)
+    if ctx.pep.year_group == 8:
+        if section is None or (not section.conversation_held and not section.aspirations.strip()):
+            yield Finding(Severity.INFO, "Year 8: start the careers conversation (it must have started before the "
+                          "end of Year 9)", CAREERS_SECTION, "aspirations", "Q11")
+        return
     if section is None or not section.conversation_held:
         yield Finding(Severity.WARNING, "Year 9: no careers conversation recorded; it must start before the end of "
                       "Year 9", CAREERS_SECTION, "conversation_held", "Q11")

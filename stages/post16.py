@@ -153,9 +153,7 @@ def check_route(ctx: ValidationContext) -> Iterator[Finding]:
     if ROUTE_SECTION not in ctx.sections:
         return
     section = parsed(ctx, ROUTE_SECTION, Post16RouteSection)
-    if section is None:
-        return
-    if section.route is None:
+    if section is None or section.route is None:
         yield Finding(Severity.ERROR, "Choose the route: education, employment, neet or custody", ROUTE_SECTION,
                       "route", "Q11")
         return

@@ -133,6 +133,10 @@ VALIDATORS: tuple[ValidatorSpec, ...] = (
                   description="SEN status, primary need and the EHCP review date"),
     ValidatorSpec(id="shared.setting", check=checks.check_setting,
                   description="The setting's URN; education and its lead when the child is not on roll"),
+    ValidatorSpec(id="shared.school_move_recorded", check=checks.check_school_move, criterion="Q8",
+                  description="After a school move since the last PEP: the move and the support to settle"),
+    ValidatorSpec(id="shared.settling_in_recorded", check=checks.check_settling_in, criterion="Q8",
+                  description="After a transition (Reception, Year 7, post-16): how the child has settled"),
 )
 
 

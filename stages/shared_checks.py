@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from pep_tui.domain import SENStatus, TargetArea
 from pep_tui.plugins.api import Finding, Severity, ValidationContext
-from pep_tui_stages.circumstances import EHCP, NotOnRoll
+from pep_tui_stages.circumstances import EHCP, NotOnRoll, SchoolMoveReview, Transition
 from pep_tui_stages.shared_models import (
     Attendance,
     EducationSetting,
@@ -36,6 +36,8 @@ SEN = "shared.sen"
 EHCP_SECTION = "shared.ehcp"
 SETTING = "shared.education_setting"
 NOT_ON_ROLL = "shared.not_on_roll"
+SCHOOL_MOVE = "shared.school_move"
+SETTLING_IN = "shared.transition"
 
 #: Hours of education a week that count as full-time for a child of school age.
 FULL_TIME_HOURS = 25
@@ -184,3 +186,31 @@ def check_setting(ctx: ValidationContext) -> Iterator[Finding]:
     if off_roll.hours_per_week is not None and off_roll.hours_per_week < FULL_TIME_HOURS:
         yield Finding(Severity.INFO, f"{off_roll.hours_per_week:g} hours a week is less than full-time education "
                       f"({FULL_TIME_HOURS} hours)", NOT_ON_ROLL, "hours_per_week")
+
+
+def check_school_move(ctx: ValidationContext) -> Iterator[Finding]:
+    """Q8: after a school move since the last PEP, the move and the support to settle are recorded."""
+    if SCHOOL_MOVE not in ctx.sections:
+        return  # the section does not apply: no move since the last PEP
+    section = parsed(ctx, SCHOOL_MOVE, SchoolMoveReview)
+    if section is None:
+        yield Finding(Severity.WARNING, "The child moved school since the last PEP: record the move and the support "
+                      "to settle", SCHOOL_MOVE, "settling_support", "Q8")
+        return
+    for name, words in (("previous_school", "the school the child left"), ("reason", "why the move happened"),
+                        ("settling_support", "the support to settle in the new school")):
+        if not getattr(section, name).strip():
+            yield Finding(Severity.WARNING, f"School move: record {words}", SCHOOL_MOVE, name, "Q8")
+
+
+def check_settling_in(ctx: ValidationContext) -> Iterator[Finding]:
+    """Q8: in Reception, Year 7 and the first post-16 year, how the child has settled and the support continuing."""
+    if SETTLING_IN not in ctx.sections:
+        return  # not a year after a transition
+    section = parsed(ctx, SETTLING_IN, Transition)
+    if section is None or not section.how_it_went.strip():
+        yield Finding(Severity.WARNING, "The first year after a transition: record how the child has settled",
+                      SETTLING_IN, "how_it_went", "Q8")
+    elif not section.continuing_support.strip():
+        yield Finding(Severity.WARNING, "Record the support that continues after the transition, and when it is "
+                      "reviewed", SETTLING_IN, "continuing_support", "Q8")

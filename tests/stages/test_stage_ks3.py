@@ -8,6 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from pep_tui.domain import Term, TermRef
+from pep_tui.plugins.api import Severity
 from pep_tui_stages.ks3 import KS3Progress
 
 SPRING = TermRef(2025, Term.SPRING)
@@ -49,9 +50,14 @@ def test_year_9_without_careers_entry_is_warned_q11(make_child, make_pep, findin
     assert findings(child, make_pep(child, SPRING, {"ks3.careers": held}), "ks3.careers_by_year_9") == []
 
 
-def test_year_8_without_careers_entry_is_not_warned(make_child, make_pep, findings):
+def test_year_8_without_careers_entry_is_only_nudged(make_child, make_pep, findings):
     child = make_child(YEAR_8)
-    assert findings(child, make_pep(child, SPRING), "ks3.careers_by_year_9") == []
+    found = findings(child, make_pep(child, SPRING), "ks3.careers_by_year_9")
+    assert [(f.severity, f.criterion, f.field) for f in found] == [(Severity.INFO, "Q11", "aspirations")]
+    started = {"aspirations": "Something with animals"}
+    assert findings(child, make_pep(child, SPRING, {"ks3.careers": started}), "ks3.careers_by_year_9") == []
+    year_7 = make_child(date(2014, 1, 10))
+    assert findings(year_7, make_pep(year_7, SPRING), "ks3.careers_by_year_9") == []
 
 
 def test_year_9_spring_without_options_is_warned(make_child, make_pep, findings):

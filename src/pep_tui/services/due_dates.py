@@ -3,8 +3,10 @@
 A child can owe several PEPs at once; :func:`obligations` lists every one not yet met, and
 :func:`next_due` gives the earliest. The rules (defaults in brackets, all in ``Policy``):
 
-* **Initial PEP**: within ``initial_pep_working_days`` (10) working days of entering care, until a PEP
-  for the term the child entered care (or later) is done, or a PEP exists for a later term.
+* **Initial PEP**: started within ``initial_pep_working_days`` (10) working days of entering care, and
+  done (ready for the first care-plan review) within ``initial_pep_ready_working_days`` (20): until a PEP
+  is started for the term the child entered care (or later) the due date is the first; once one is
+  started, the second. Met when such a PEP is done, or once a PEP exists for a later term.
 * **School move**: within ``school_move_pep_working_days`` (10) working days of a school move, until a
   PEP is done on or after the move.
 * **Termly**: this term's PEP ``termly_pep_due_working_days`` (30) working days after the term starts
@@ -125,8 +127,12 @@ def obligations(child: Child, peps: list[PEP], policy: Policy, today: date) -> l
         entered_term = TermRef.containing(entered)
         later = any(p.term_ref > entered_term for p in peps)  # past the first term: the termly rule has taken over
         if not later and not any(t >= entered_term for t in done_terms):
-            found.append(DueDate(cal.add(entered, policy.initial_pep_working_days), "initial PEP after entering care",
-                                 entered_term, "initial"))
+            if any(p.term_ref >= entered_term for p in peps):
+                found.append(DueDate(cal.add(entered, policy.initial_pep_ready_working_days),
+                                     "initial PEP ready for the first care-plan review", entered_term, "initial"))
+            else:
+                found.append(DueDate(cal.add(entered, policy.initial_pep_working_days),
+                                     "initial PEP to start after entering care", entered_term, "initial"))
 
     last_done = max((d for d in (done_on(p, policy) for p in done) if d is not None), default=None)
     moves = [m.on for m in child.school_moves if last_done is None or m.on > last_done]

@@ -60,16 +60,54 @@ def count_completion(model: type[BaseModel], data: dict[str, Any]) -> tuple[int,
     return done, len(names)
 
 
-#: The role whose section rights a delegated role (scope kind ``DELEGATED``) acts with.
+#: The role whose section rights a delegated role (scope kind ``DELEGATED``) borrows.
 DELEGATING_ROLE = "designated_teacher"
 
 
-def section_role(registry: Registry, principal: Principal) -> str:
-    """The role id whose section rights apply to the principal (the designated teacher's, for delegates)."""
+def names_role(spec: SectionSpec, role: str) -> bool:
+    """Whether a section names the role itself, as an editor or in an explicit ``viewers`` set."""
+    return role in spec.editors or (spec.viewers is not None and role in spec.viewers)
+
+
+def borrows_section_rights(registry: Registry, principal: Principal) -> bool:
+    """Whether the principal's role is a delegated one (scope kind ``DELEGATED``) that borrows the
+    designated teacher's section rights (only when a designated teacher role is installed)."""
     role = registry.roles.get(principal.role)
-    if role is not None and role.scope is ScopeKind.DELEGATED and DELEGATING_ROLE in registry.roles:
-        return DELEGATING_ROLE
-    return principal.role
+    return role is not None and role.scope is ScopeKind.DELEGATED and DELEGATING_ROLE in registry.roles
+
+
+def may_view_section(registry: Registry, principal: Principal, spec: SectionSpec) -> bool:
+    """Whether the principal may see a section.
+
+    Every role sees what :meth:`Registry.can_view_section` allows it. A delegated role (school staff a
+    designated teacher delegates to, or a plugin's own delegated role) sees, besides, the sections that
+    name it explicitly (its own), and borrows the designated teacher's view of the rest, limited to the
+    sections of its ``scope.sections`` when that list is not empty. The limit is the designated
+    teacher's gift and restricts only the borrowed rights, never the role's own sections.
+    """
+    if not borrows_section_rights(registry, principal):
+        return registry.can_view_section(principal.role, spec)
+    if names_role(spec, principal.role):
+        return True
+    if principal.scope.sections and spec.id not in principal.scope.sections:
+        return False
+    return registry.can_view_section(DELEGATING_ROLE, spec)
+
+
+def may_edit_section(registry: Registry, principal: Principal, spec: SectionSpec) -> bool:
+    """Whether the principal's role may edit a section, before workflow state (see :func:`may_view_section`).
+
+    A delegated role edits the sections naming it as an editor, and those the designated teacher edits
+    within its ``scope.sections`` limit (when not empty).
+    """
+    if registry.can_edit_section(principal.role, spec):
+        return True
+    if not borrows_section_rights(registry, principal) or not registry.can_edit_section(DELEGATING_ROLE, spec):
+        return False
+    definition = registry.roles.get(principal.role)
+    if definition is None or definition.read_only:
+        return False
+    return not principal.scope.sections or spec.id in principal.scope.sections
 
 
 class PEPService:
@@ -89,20 +127,17 @@ class PEPService:
     def visible_sections(self, principal: Principal, record: ChildRecord, pep: PEP) -> list[SectionState]:
         """The sections of a PEP the principal may see, with whether they may edit each and its completion.
 
-        School staff a designated teacher delegates to (scope kind ``DELEGATED``) act with the designated
-        teacher's section rights, limited to the sections their scope names (when it names any).
+        A delegated role (scope kind ``DELEGATED``) has its own sections' rights and borrows the
+        designated teacher's for the rest, within its ``scope.sections`` limit (see
+        :func:`may_view_section` and :func:`may_edit_section`).
         """
         registry = self.ctx.registry
-        acting = section_role(registry, principal)
-        specs = registry.sections_for(self.section_context(record, pep), role=acting)
-        if acting != principal.role and principal.scope.sections:
-            specs = [s for s in specs if s.id in principal.scope.sections]
+        specs = [s for s in registry.sections_for(self.section_context(record, pep))
+                 if may_view_section(registry, principal, s)]
         can_edit = self._may_edit_pep(principal, pep)
         states = []
         for spec in specs:
-            editable = can_edit and registry.can_edit_section(acting, spec)
-            if editable and principal.scope.sections and spec.id not in principal.scope.sections:
-                editable = False
+            editable = can_edit and may_edit_section(registry, principal, spec)
             filled, total = count_completion(spec.model, pep.section(spec.id))
             states.append(SectionState(spec, editable, filled, total))
         return states
@@ -123,7 +158,10 @@ class PEPService:
 
     def history(self, principal: Principal, child_id: str) -> list[PEP]:
         """Every PEP of a child, oldest first, as the principal may see them."""
-        record = self.children.record(principal, child_id)
+        return self.visible_peps(principal, self.children.record(principal, child_id))
+
+    def visible_peps(self, principal: Principal, record: ChildRecord) -> list[PEP]:
+        """Every PEP of a record already read through :meth:`ChildService.record`, as the principal may see them."""
         return [self._visible_copy(principal, record, p) for p in record.peps]
 
     def _visible_copy(self, principal: Principal, record: ChildRecord, pep: PEP) -> PEP:
@@ -131,7 +169,10 @@ class PEPService:
         role = role_of(self.ctx.registry, principal)
         update: dict[str, Any] = {"sections": {k: v for k, v in pep.sections.items() if k in visible}}
         if role.limited_view:
-            update |= {"plugin_data": {}, "qa_ratings": [], "return_reason": None}
+            # The child's and family's views: no QA, no plugin data, and no sign-off notes but their own
+            # (a return's note is the Virtual School's reason, written for the professionals).
+            sign_offs = [s if s.by == principal.login else s.model_copy(update={"note": ""}) for s in pep.sign_offs]
+            update |= {"plugin_data": {}, "qa_ratings": [], "return_reason": None, "sign_offs": sign_offs}
         return pep.model_copy(update=update)
 
     # --- starting -----------------------------------------------------------------------------

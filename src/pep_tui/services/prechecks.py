@@ -8,10 +8,15 @@ submission: the validators' error findings do that.
 Checked: Q1 the child's voice recorded (``child.my_views``); Q2 the previous PEP's targets each given
 an outcome; Q3 the stage's own sections filled; Q4 attendance recorded; Q5 an EHC plan's review date;
 Q6 at least one target, each SMART-complete, and not all academic; Q7 each PP+ request linked to a
-target of this PEP (only when the Pupil Premium Plus plugin's data is present); Q8 a transition plan in
-a transition year or after a school move; Q9 the carer's (or family's) contribution; Q10 attendees, the
-meeting date and the next meeting date; Q11 careers from Year 8 and the post-16 route; Q12 submitted
-(or, if not yet, still) on time.
+target of this PEP (only when the Pupil Premium Plus plugin's data is present); Q9 the carer's (or
+family's) contribution; Q10 attendees, the meeting date and the next meeting date; Q12 submitted (or,
+if not yet, still) on time.
+
+Q8 (a transition plan when one is due) and Q11 (careers and aspirations, the post-16 plan) depend on
+the stage: when a transition is due and what counts as a careers entry is stage knowledge. For these
+criteria the pre-check passes on, unchanged, the findings of the installed validators that carry
+``criterion="Q8"`` or ``"Q11"`` (:data:`CRITERIA_FROM_VALIDATORS`); a stage or feature plugin joins in
+by emitting findings with that criterion. No section is recognised by its id.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Any
 
 from pep_tui.domain import PEP, TargetArea, TargetOutcome
 from pep_tui.domain.pep import MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
-from pep_tui.plugins.api import Finding, SectionContext, Severity
+from pep_tui.plugins.api import Finding, SectionContext, Severity, ValidationContext
 from pep_tui.plugins.registry import Registry
 from pep_tui.settings import Policy
 from pep_tui.store import ChildRecord
@@ -30,11 +35,10 @@ MY_VIEWS_SECTION = "child.my_views"
 HOME_LEARNING_SECTION = "carer.home_learning"
 FAMILY_VIEWS_SECTION = "parent.views"
 ATTENDANCE_SECTION = "shared.attendance"
-POST16_ROUTE_SECTION = "post16.route"
 PP_REQUESTS_SECTION = "pupil_premium.requests"
 PP_NAMESPACE = "pupil_premium"
-#: Year groups in which the next move is a transition: nursery → Reception, Year 6 → 7, Year 11 → post-16.
-TRANSITION_YEARS = frozenset({-1, 6, 11})
+#: Criteria the stage plugins judge: the pre-check passes on their validators' findings for these.
+CRITERIA_FROM_VALIDATORS = ("Q8", "Q11")
 _VIEW_FIELDS = ("going_well", "hard", "would_like", "who_helps", "dreams")
 
 
@@ -46,11 +50,28 @@ def _filled(data: dict[str, Any]) -> bool:
     return any(v not in (None, "", [], {}, False) for v in data.values())
 
 
-def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, pep: PEP, today: date) -> list[Finding]:
-    """Every pre-QA warning for a PEP, in criterion order."""
+def validator_findings(registry: Registry, policy: Policy, record: ChildRecord, pep: PEP, today: date) -> list[Finding]:
+    """The installed validators' findings for a PEP (as ``services.peps.PEPService.findings_for`` runs them)."""
+    previous = next((p for p in record.peps if p.id == pep.previous_pep_id), None)
+    sctx = SectionContext(child=record.child, pep=pep, previous=previous)
+    parsed, _ = registry.parse_sections(sctx)
+    vctx = ValidationContext(child=record.child, pep=pep, sections=parsed, previous=previous, policy=policy, today=today)
+    return registry.validate(vctx)
+
+
+def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, pep: PEP, today: date,
+                      findings: list[Finding] | None = None) -> list[Finding]:
+    """Every pre-QA finding for a PEP, in criterion order.
+
+    ``findings`` are the PEP's validation findings when the caller already has them (they are computed
+    otherwise); those with a criterion in :data:`CRITERIA_FROM_VALIDATORS` are passed on unchanged.
+    """
     previous = next((p for p in record.peps if p.id == pep.previous_pep_id), None)
     sctx = SectionContext(child=record.child, pep=pep, previous=previous)
     applying = {spec.id: spec for spec in registry.sections_for(sctx)}
+    if findings is None:
+        findings = validator_findings(registry, policy, record, pep, today)
+    by_stage = {c: [f for f in findings if f.criterion == c] for c in CRITERIA_FROM_VALIDATORS}
     child = record.child
     out: list[Finding] = []
 
@@ -73,9 +94,9 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
             out.append(_warn("Q2", f"{len(missing)} of last term's targets have no outcome (met, partly met or not met)",
                              PREVIOUS_TARGETS_SECTION))
 
-    # Q3: the stage's own sections (attainment and progress).
+    # Q3: the stage's own sections (attainment and progress): those declared for this PEP's stage.
     for spec in applying.values():
-        if spec.namespace == pep.stage and spec.required and not _filled(pep.section(spec.id)):
+        if spec.stages is not None and pep.stage in spec.stages and spec.required and not _filled(pep.section(spec.id)):
             out.append(_warn("Q3", f"{spec.title} has not been filled in", spec.id))
 
     # Q4: attendance and exclusions.
@@ -113,13 +134,8 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
             if not ids or not set(ids) <= known:
                 out.append(_warn("Q7", f"PP+ request {n} is not linked to a target of this PEP", PP_REQUESTS_SECTION, "target_ids"))
 
-    # Q8: transition plan when due.
-    moved = any(m.on >= pep.term_ref.previous().start for m in child.school_moves)
-    if pep.year_group in TRANSITION_YEARS or moved:
-        plans = [s for s in applying if "transition" in s]
-        if not any(_filled(pep.section(s)) for s in plans):
-            why = "a school move" if moved and pep.year_group not in TRANSITION_YEARS else "a transition year"
-            out.append(_warn("Q8", f"No transition plan is recorded, and this is {why}", plans[0] if plans else None))
+    # Q8: a transition plan when one is due (the stage's validators judge when).
+    out.extend(by_stage["Q8"])
 
     # Q9: carer / family input.
     contributions = [s for s in (HOME_LEARNING_SECTION, FAMILY_VIEWS_SECTION) if s in applying]
@@ -135,15 +151,8 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
         if pep.next_meeting_date is None:
             out.append(_warn("Q10", "The next meeting date is not set", MEETING_SECTION, "next_meeting_date"))
 
-    # Q11: careers and aspirations.
-    if 8 <= pep.year_group <= 11:
-        careers = [s for s in applying if "career" in s]
-        has_target = any(t.area is TargetArea.CAREERS for t in pep.targets)
-        if not has_target and not any(_filled(pep.section(s)) for s in careers):
-            out.append(_warn("Q11", "No careers discussion is recorded (expected from Year 8)", careers[0] if careers else None))
-    if pep.year_group >= 12 and POST16_ROUTE_SECTION in applying and not pep.section(POST16_ROUTE_SECTION).get("route"):
-        out.append(_warn("Q11", "The post-16 route (education, employment, NEET or custody) is not recorded",
-                         POST16_ROUTE_SECTION, "route"))
+    # Q11: careers, aspirations and the post-16 plan (the stage's validators judge what is expected).
+    out.extend(by_stage["Q11"])
 
     # Q12: on time.
     from pep_tui.services.due_dates import termly_due

@@ -160,6 +160,8 @@ class QAService:
     def precheck(self, principal: Principal, child_id: str, pep_id: str) -> list[Finding]:
         """The automatic pre-QA checks (criteria Q1-Q13 software can judge): what a reviewer would query.
 
+        Mostly warnings; for Q8 and Q11 the stage validators' own findings, with their own severity.
+
         Shown to the designated teacher before submitting and to the Virtual School when rating; not to
         the child's or family's limited views.
         """
@@ -167,7 +169,8 @@ class QAService:
         if role_of(self.ctx.registry, principal).limited_view:
             raise PermissionDenied("the quality checks are for the professionals around the child")
         pep = record.pep(pep_id)
-        return precheck_findings(self.ctx.registry, self.ctx.settings.policy, record, pep, self.ctx.today())
+        return precheck_findings(self.ctx.registry, self.ctx.settings.policy, record, pep, self.ctx.today(),
+                                 findings=self.peps.findings_for(record, pep))
 
     def queue(self, principal: Principal) -> list[dict[str, Any]]:
         """Submitted (or finalised) PEPs awaiting the Virtual School, longest waiting first, as summaries.

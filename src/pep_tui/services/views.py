@@ -235,7 +235,7 @@ class RoleViews:
             "latest": [{"pep_id": p.id, "term": p.term_ref.label, "status": p.status.label,
                         "qa": p.qa_rating.overall if p.qa_rating else None} for p in live[-3:]],
             "targets": [{"description": t.description, "owner": t.owner, "review_date": t.review_date}
-                        for t in (latest.targets if latest else [])],
+                        for t in (visible.targets if visible else [])],
             "attendance": attendance_percent(visible.section("shared.attendance")) if visible else None,
             "next_due": due.due if due else None, "due_reason": due.reason if due else None,
             "review_notes": (visible.section("iro.review_note").get("notes", []) if visible else []),
