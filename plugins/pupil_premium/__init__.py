@@ -6,7 +6,10 @@ A feature plugin. It contributes:
   PEP is being written; every request must name the PEP targets it serves, QA criterion Q7);
 * the Q7 validator;
 * views for the Virtual School (decision queue, budget dashboard) and a child's PP+ history;
-* a year of sample requests, decisions and payments for the training cohort.
+* a year of sample requests, decisions and payments for the training cohort;
+* a summary field (``summary["plugins"]["pupil_premium"]``: open requests, months with PP+ money, the
+  dates the grant count needs) so the queue, the ledger and the budget dashboard open only the
+  children they need.
 
 Decisions, allocations, payments and impact reviews go through :class:`PupilPremiumService` (see
 :func:`pupil_premium`), never through section editing: they happen after a PEP is submitted.
@@ -17,10 +20,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import SampleContributor, SectionSpec, ValidatorSpec, ViewSpec
+from pep_tui.plugins.api import (
+    SampleContributor,
+    SectionSpec,
+    SummaryField,
+    ValidatorSpec,
+    ViewSpec,
+)
 from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.1"  # register_summary_fields
 
 SECTION = SectionSpec(
     id=REQUESTS_SECTION,
@@ -73,6 +82,14 @@ def register_sample_data(register: Callable[[SampleContributor], None]) -> None:
     from pep_tui_plugins.pupil_premium.sample import add_sample_funding
 
     register(add_sample_funding)
+
+
+@hookimpl
+def register_summary_fields(register: Callable[[SummaryField], None]) -> None:
+    """Open requests and months with PP+ money, kept in each child's index summary."""
+    from pep_tui_plugins.pupil_premium.summary import SUMMARY_FIELD
+
+    register(SUMMARY_FIELD)
 
 
 def pupil_premium(services):  # -> PupilPremiumService

@@ -18,7 +18,14 @@ from pep_tui.plugins.api import Capability
 from pep_tui.services import FieldProblem, InvalidInput, Principal
 from pep_tui.services.access import require
 from pep_tui.store.plugin_documents import PluginDocument, PluginDocuments
-from pep_tui_plugins.pupil_premium.ledger import Ledger, build_ledger
+from pep_tui_plugins.pupil_premium.inputs import plain_text, whole_pence
+from pep_tui_plugins.pupil_premium.ledger import (
+    Allocation,
+    Countable,
+    Ledger,
+    PaymentEntry,
+    build_ledger,
+)
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
     Adjustment,
@@ -27,6 +34,7 @@ from pep_tui_plugins.pupil_premium.models import (
     CentralPayment,
 )
 from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_year_label
+from pep_tui_plugins.pupil_premium.summary import CountedChild, entries_of, facts_of, has_money_in
 
 if TYPE_CHECKING:
     from pep_tui_plugins.pupil_premium.service import PupilPremiumService
@@ -80,28 +88,48 @@ class BudgetService:
                                     action=action, detail=detail, expected_revision=expected_revision)
         return BudgetYear.model_validate(doc.data)
 
+    def _may_change(self, principal: Principal, financial_year: str) -> Period:
+        """Refuse a principal who may not change budgets (before looking at what they sent), and a
+        malformed year."""
+        require(self.ctx.registry, principal, Capability.DECIDE_FUNDING)
+        try:
+            return Period.financial(financial_year)
+        except ValueError as exc:
+            raise InvalidInput("Budget year", [FieldProblem("financial_year", str(exc))]) from None
+
     def set_children_counted(self, principal: Principal, financial_year: str, count: int | None,
                              expected_revision: int | None = None) -> BudgetYear:
         """Set the number of children the grant was paid for (``None``: count from the records)."""
-        if count is not None and count < 0:
-            raise InvalidInput("Budget", [FieldProblem("children_counted", "a count of 0 or more children")])
+        self._may_change(principal, financial_year)
+        if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+            raise InvalidInput("Budget", [FieldProblem("children_counted", "a whole count of 0 or more children")])
         return self._change(principal, financial_year, "budget.count", {"children_counted": count},
                             lambda b: b.model_copy(update={"children_counted": count}), expected_revision)
 
     def add_adjustment(self, principal: Principal, financial_year: str, amount_pence: int, reason: str,
                        on: date | None = None, expected_revision: int | None = None) -> BudgetYear:
         """Add a manual adjustment to the grant (negative to reduce it), with a reason."""
-        if not reason.strip():
+        self._may_change(principal, financial_year)
+        whole_pence(amount_pence, "Adjustment", "amount")
+        reason = plain_text(reason, "Adjustment", "reason")
+        if not reason:
             raise InvalidInput("Adjustment", [FieldProblem("reason", "say why the grant is adjusted")])
-        item = Adjustment(amount_pence=amount_pence, reason=reason.strip(), by=principal.login, on=on or self.ctx.today())
+        try:
+            item = Adjustment(amount_pence=amount_pence, reason=reason, by=principal.login, on=on or self.ctx.today())
+        except ValidationError as exc:
+            raise InvalidInput.from_validation_error("Adjustment", exc) from None
         return self._change(principal, financial_year, "budget.adjust", {"amount_pence": amount_pence},
                             lambda b: b.model_copy(update={"adjustments": [*b.adjustments, item]}), expected_revision)
 
     def add_line(self, principal: Principal, financial_year: str, name: str, amount_pence: int,
                  description: str = "", expected_revision: int | None = None) -> tuple[BudgetYear, BudgetLine]:
         """Add a top-slice (central pool) budget line."""
+        self._may_change(principal, financial_year)
+        whole_pence(amount_pence, "Budget line", "amount")
+        name = plain_text(name, "Budget line", "name")
+        description = plain_text(description, "Budget line", "description")
         try:
-            line = BudgetLine(name=name.strip(), amount_pence=amount_pence, description=description)
+            line = BudgetLine(name=name, amount_pence=amount_pence, description=description)
         except ValidationError as exc:
             raise InvalidInput.from_validation_error("Budget line", exc) from None
         budget = self._change(principal, financial_year, "budget.line", {"line_id": line.id, "amount_pence": amount_pence},
@@ -112,15 +140,19 @@ class BudgetService:
                                amount_pence: int, reference: str = "",
                                expected_revision: int | None = None) -> CentralPayment:
         """Record spending from a top-slice line; its date must fall in the financial year."""
-        period = Period.financial(financial_year)
+        period = self._may_change(principal, financial_year)
         if on not in period:
             raise InvalidInput("Central payment", [FieldProblem(
                 "on", f"{on:%d %b %Y} is outside {period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})"
             )])
-        if amount_pence <= 0:
+        if whole_pence(amount_pence, "Central payment", "amount") <= 0:
             raise InvalidInput("Central payment", [FieldProblem("amount", "a payment is more than £0.00")])
-        payment = CentralPayment(line_id=line_id, on=on, amount_pence=amount_pence, reference=reference.strip(),
-                                 by=principal.login)
+        reference = plain_text(reference, "Central payment", "reference")
+        try:
+            payment = CentralPayment(line_id=line_id, on=on, amount_pence=amount_pence, reference=reference,
+                                     by=principal.login)
+        except ValidationError as exc:
+            raise InvalidInput.from_validation_error("Central payment", exc) from None
 
         def change(b: BudgetYear) -> BudgetYear:
             if not any(line.id == line_id for line in b.lines):
@@ -133,26 +165,58 @@ class BudgetService:
 
     # --- the ledger ---------------------------------------------------------------------------
 
-    def ledger(self, principal: Principal, period: Period) -> Ledger:
-        """The ledger of a financial or academic year over the children in the principal's scope."""
+    def ledger(self, principal: Principal, period: Period, detail: bool = False) -> Ledger:
+        """The ledger of a financial or academic year over the children in the principal's scope.
+
+        Built from the index: every child in scope is counted for the grant, and each child's
+        allocations and payments come from the PP+ facts in their summary, so no child's file is
+        opened (except a child whose summary has no PP+ facts yet). Allocations and payments built
+        that way carry no intervention or payment reference; with ``detail`` (the CSV export) the
+        children with PP+ money in the period are opened so that they do.
+        """
         require(self.ctx.registry, principal, Capability.VIEW_REPORTS)
         children = self.pp.services.children
         records = []
+        counted: list[Countable] = []
+        school_names: dict[str, str] = {}
+        allocations: list[Allocation] = []
+        payments: list[PaymentEntry] = []
         for summary in children.list(principal):
+            urn = summary.get("school_urn")
+            if urn and urn not in school_names:
+                school_names[urn] = summary.get("school_name") or urn
+            facts = facts_of(summary)
+            if facts is not None:
+                try:
+                    person = CountedChild.from_facts(facts)
+                    entries = entries_of(summary, facts)
+                except (KeyError, TypeError, ValueError):  # facts of an unexpected shape: read the record
+                    facts = None
+                else:
+                    counted.append(person)
+                    if not detail:
+                        allocations += entries[0]
+                        payments += entries[1]
+                        continue
+                    if not has_money_in(facts, period):
+                        continue
             record = children.record(principal, summary["child_id"])
             records.append((record.child, record.peps))
+            if facts is None:
+                counted.append(record.child)
         years = {period.start_year, period.start_year + 1} if period.kind == "ay" else {period.start_year}
         budgets = {}
         for start in years:
             label = Period("fy", start).label
             budgets[label] = self._read(label)[0]
-        return build_ledger(period, records, budgets, self.pp.settings, self.ctx.settings.policy.pp_rates)
+        return build_ledger(period, records, budgets, self.pp.settings, self.ctx.settings.policy.pp_rates,
+                            counted=counted, school_names=school_names, entries=(allocations, payments))
 
     def ledger_csv(self, principal: Principal, period: Period) -> str:
         """The ledger as CSV: one row per grant part, top-slice line, allocation and payment, then totals.
         Amounts in pence and in pounds. Needs ``EXPORT_DATA`` (it names children)."""
         require(self.ctx.registry, principal, Capability.EXPORT_DATA)
-        ledger = self.ledger(principal, period)
+        ledger = self.ledger(principal, period, detail=True)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["period", "row", "date", "child_id", "child", "school_urn", "reference", "category",

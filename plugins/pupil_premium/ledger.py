@@ -12,16 +12,32 @@ able to show an auditor always holds::
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from pep_tui.domain import PEP, Child, age_on, year_group
 from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings
 from pep_tui_plugins.pupil_premium.models import NAMESPACE, BudgetYear, PEPFunding
 from pep_tui_plugins.pupil_premium.money import Period, format_pence
+from pep_tui_plugins.pupil_premium.records import live_peps
 
 NOT_REVIEWED = "not yet reviewed"
+
+
+class Countable(Protocol):
+    """What the grant count reads of a child: a :class:`~pep_tui.domain.Child`, or the
+    :class:`~pep_tui_plugins.pupil_premium.summary.CountedChild` made from an index summary."""
+
+    @property
+    def date_of_birth(self) -> date: ...
+
+    @property
+    def date_entered_care(self) -> date | None: ...
+
+    @property
+    def left_care_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -180,7 +196,7 @@ class Ledger:
         return dict(sorted(out.items()))
 
 
-def looked_after_on(child: Child, day: date) -> bool:
+def looked_after_on(child: Countable, day: date) -> bool:
     """Whether a child was looked after on a day (entered care by then and not yet left)."""
     entered = child.date_entered_care
     if entered is not None and entered > day:
@@ -188,7 +204,7 @@ def looked_after_on(child: Child, day: date) -> bool:
     return child.left_care_on is None or child.left_care_on > day
 
 
-def count_children(children: Iterable[Child], count_date: date, min_age: int, max_age: int) -> int:
+def count_children(children: Iterable[Countable], count_date: date, min_age: int, max_age: int) -> int:
     """Children looked after on ``count_date`` aged ``min_age`` to ``max_age`` (the March count)."""
     return sum(
         1 for c in children
@@ -197,7 +213,7 @@ def count_children(children: Iterable[Child], count_date: date, min_age: int, ma
 
 
 def grant_for(
-    fy_start: int, children: list[Child], budget: BudgetYear | None, settings: PupilPremiumSettings,
+    fy_start: int, children: Sequence[Countable], budget: BudgetYear | None, settings: PupilPremiumSettings,
     policy_rates: dict[str, int],
 ) -> Grant:
     """The grant of the financial year starting 1 April ``fy_start``: counted children x rate,
@@ -237,13 +253,14 @@ def _funding(pep: PEP) -> PEPFunding:
 
 
 def collect(records: Iterable[tuple[Child, list[PEP]]]) -> tuple[list[Allocation], list[PaymentEntry]]:
-    """Every allocation and payment in the children's PEPs (all dates)."""
+    """Every allocation and payment in the children's PEPs (all dates). A PEP replaced by a correction
+    is skipped: the correction carries its decisions and payments forward."""
     allocations: list[Allocation] = []
     payments: list[PaymentEntry] = []
     for child, peps in records:
         name = child.display_name
         outcomes = {rid: r.outcome.value for p in peps for rid, r in _funding(p).impact.items()}
-        for pep in peps:
+        for pep in live_peps(peps):
             funding = _funding(pep)
             base = funding.base_payment
             if base is not None:
@@ -275,10 +292,21 @@ def build_ledger(
     budgets: dict[str, BudgetYear],
     settings: PupilPremiumSettings,
     policy_rates: dict[str, int],
+    *,
+    counted: Sequence[Countable] | None = None,
+    school_names: Mapping[str, str] | None = None,
+    entries: tuple[list[Allocation], list[PaymentEntry]] | None = None,
 ) -> Ledger:
     """The ledger of a financial year (grant as given) or an academic year (September-March of one
-    financial year's grant and top-slice, plus April-August of the next, apportioned by month)."""
-    children = [c for c, _ in records]
+    financial year's grant and top-slice, plus April-August of the next, apportioned by month).
+
+    ``records`` need only hold the children with PP+ money in the period; ``counted`` is every child
+    in scope, for the grant count, and ``school_names`` names schools by URN (both default to what
+    ``records`` holds). ``entries`` are allocations and payments gathered already (from the index
+    summaries): those are used together with what ``records`` hold."""
+    children: Sequence[Countable] = counted if counted is not None else [c for c, _ in records]
+    if school_names is None:
+        school_names = {c.school_urn: c.school_name or c.school_urn for c, _ in records if c.school_urn}
     if period.kind == "fy":
         parts = [(period.start_year, 12)]
     else:
@@ -309,6 +337,9 @@ def build_ledger(
     central_paid = sum(line.spent_pence for line in lines)
 
     every_allocation, every_payment = collect(records)
+    if entries is not None:
+        every_allocation += entries[0]
+        every_payment += entries[1]
     allocations = sorted((a for a in every_allocation if a.on in period), key=lambda a: (a.on, a.child_name))
     payments = sorted((p for p in every_payment if p.on in period), key=lambda p: (p.on, p.child_name))
     paid_by_end: dict[tuple[str, str], int] = defaultdict(int)
@@ -328,10 +359,10 @@ def build_ledger(
         central_paid_pence=central_paid, allocations=allocations, payments=payments,
         committed_pence=sum(committed_by_child.values()), outstanding=outstanding_by_allocation,
     )
-    school_names = {c.school_urn: c.school_name or c.school_urn for c in children if c.school_urn}
+    names = school_names
     ledger.per_child = _rows(allocations, payments, committed_by_child, lambda x: x.child_id, lambda x: x.child_name)
     ledger.per_school = _rows(allocations, payments, committed_by_school, lambda x: x.school_urn or "-",
-                              lambda x: school_names.get(x.school_urn, x.school_urn or "no school"))
+                              lambda x: names.get(x.school_urn, x.school_urn or "no school"))
     if ledger.unallocated_pence < 0:
         ledger.warnings.append(
             f"Allocations exceed the budget by {format_pence(-ledger.unallocated_pence)}: the grant is "

@@ -67,6 +67,13 @@ class ReleaseResult:
         return sum(p for _, _, p in self.released)
 
 
+def live_peps(peps: list[PEP]) -> list[PEP]:
+    """The PEPs whose PP+ money counts: a PEP replaced by a correction is left out when its successor
+    is present (the correction carries its PP+ data forward, so counting both would count it twice)."""
+    ids = {p.id for p in peps}
+    return [p for p in peps if p.superseded_by is None or p.superseded_by not in ids]
+
+
 def requests_in(pep: PEP) -> list[FundingRequest]:
     """The requests stored in a PEP's requests section (those that still parse)."""
     data = pep.section(REQUESTS_SECTION)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pep_tui.domain import PEP, PEPStatus, TargetOutcome, TermRef, utcnow
+from pep_tui.domain import PEP, TargetOutcome, TermRef, utcnow
 from pep_tui.plugins.api import Capability
 from pep_tui.services import (
     FieldProblem,
@@ -29,6 +29,7 @@ from pep_tui.services.access import can, require
 from pep_tui.services.peps import EDITABLE_STATUSES
 from pep_tui.store import ChildRecord
 from pep_tui_plugins.pupil_premium.config import PupilPremiumSettings, load_pupil_premium_settings
+from pep_tui_plugins.pupil_premium.inputs import plain_text, whole_pence
 from pep_tui_plugins.pupil_premium.models import (
     NAMESPACE,
     NO_TARGET_MESSAGE,
@@ -52,6 +53,7 @@ from pep_tui_plugins.pupil_premium.records import (  # noqa: F401  (re-exported)
     requests_in,
     status_of,
 )
+from pep_tui_plugins.pupil_premium.summary import facts_of
 
 
 class PupilPremiumService:
@@ -174,12 +176,19 @@ class PupilPremiumService:
         return out
 
     def queue(self, principal: Principal) -> list[RequestView]:
-        """Requests awaiting the Virtual School (submitted PEPs), second approvals first, oldest first."""
+        """Requests awaiting the Virtual School, second approvals first, oldest first: those of PEPs that
+        have been submitted (a request referred to the panel whose PEP was then returned for changes
+        comes back when the PEP is submitted again, as only then can it be decided).
+
+        Opens only the children whose index summary counts open requests (or has no PP+ facts yet)."""
         require(self.ctx.registry, principal, Capability.DECIDE_FUNDING)
         items: list[RequestView] = []
         for summary in self.services.children.list(principal):
+            facts = facts_of(summary)
+            if facts is not None and not facts.get("open"):
+                continue  # the index says nothing awaits a decision: no need to open the child
             record = self.services.children.record(principal, summary["child_id"])
-            items += [v for v in self._views(record) if v.status.open]
+            items += [v for v in self._views(record) if v.status.open and v.pep_id not in _being_written(record)]
         order = {RequestStatus.AWAITING_SECOND_APPROVAL: 0, RequestStatus.AWAITING_DECISION: 1, RequestStatus.REFERRED: 2}
         return sorted(items, key=lambda v: (order[v.status], v.request.start_date, v.child_name, v.request.id))
 
@@ -215,8 +224,15 @@ class PupilPremiumService:
         """Approve, part-approve (``amount_pence`` less than asked, with a reason), decline (with a
         reason) or refer a request to the panel. An approval above the exceptional limit waits for a
         second Virtual School approver (a different person). A final approval is an allocation."""
-        kind = DecisionKind(kind)
+        try:
+            kind = DecisionKind(kind)
+        except ValueError:
+            choices = ", ".join(k.value for k in DecisionKind)
+            raise InvalidInput("Decision", [FieldProblem("decision", f"must be one of {choices}")]) from None
         record = self._record(principal, child_id, Capability.DECIDE_FUNDING)
+        if amount_pence is not None:
+            whole_pence(amount_pence, "Decision", "amount")
+        reason = plain_text(reason, "Decision", "reason")
         pep = self._live_pep(record, pep_id)
         if pep.status in EDITABLE_STATUSES:
             raise WorkflowError(
@@ -229,7 +245,6 @@ class PupilPremiumService:
             last = current.steps[-1]
             raise WorkflowError(f"this request was already {current.status.label.lower()} by {last.by} on {last.on:%d %b %Y}")
         requested = pence_from_decimal(request.amount)
-        reason = reason.strip()
         today = on or self.ctx.today()
         if kind is DecisionKind.APPROVE:
             amount = requested if amount_pence is None else amount_pence
@@ -297,6 +312,10 @@ class PupilPremiumService:
     ) -> Payment:
         """Record money paid against an approved request; refused beyond what remains of the allocation."""
         record = self._record(principal, child_id, Capability.DECIDE_FUNDING)
+        whole_pence(amount_pence, "Payment", "amount")
+        reference = plain_text(reference, "Payment", "reference")
+        if len(reference) > 100:
+            raise InvalidInput("Payment", [FieldProblem("reference", "at most 100 characters")])
         pep = self._live_pep(record, pep_id)
         funding = funding_of(pep)
         decision = funding.decisions.get(request_id)
@@ -312,7 +331,7 @@ class PupilPremiumService:
         if decision.decided_on is not None and on < decision.decided_on:
             raise InvalidInput("Payment", [FieldProblem("on", f"the request was approved on {decision.decided_on:%d %b %Y}; a payment cannot be earlier")])
         payment = Payment(kind="request", request_id=request_id, on=on, amount_pence=amount_pence,
-                          reference=reference.strip(), by=principal.login, recorded_at=utcnow())
+                          reference=reference, by=principal.login, recorded_at=utcnow())
         funding.payments.append(payment)
         self._save(principal, pep, funding, "payment",
                    {"request_id": request_id, "amount_pence": amount_pence, "on": on.isoformat()}, expected_revision)
@@ -320,41 +339,11 @@ class PupilPremiumService:
 
     def release_base_payments(self, principal: Principal, term: TermRef, on: date | None = None) -> ReleaseResult:
         """Release the termly base payment for each child whose PEP for ``term`` is approved at or above
-        the QA threshold ("no PEP, no premium"); the rest are listed with the reason."""
-        require(self.ctx.registry, principal, Capability.DECIDE_FUNDING)
-        amount = self.settings.termly_base_payment_pence
-        if amount <= 0:
-            raise WorkflowError("termly base payments are not switched on (termly_base_payment_pence in [pupil_premium])")
-        threshold = self.settings.base_payment_min_rating
-        scale = self.ctx.settings.policy.qa_scale
-        today = on or self.ctx.today()
-        released: list[tuple[str, str, int]] = []
-        refused: list[tuple[str, str, str]] = []
-        for summary in self.services.children.list(principal):
-            record = self.services.children.record(principal, summary["child_id"])
-            child = record.child
-            pep = next((p for p in record.peps if p.term_ref == term and p.superseded_by is None), None)
-            if pep is None:
-                refused.append((child.id, child.display_name, f"no PEP for {term.label}"))
-                continue
-            funding = funding_of(pep)
-            if funding.base_payment is not None:
-                continue
-            if pep.status is not PEPStatus.APPROVED:
-                refused.append((child.id, child.display_name, f"the PEP is {pep.status.label.lower()}, not approved"))
-                continue
-            rating = pep.qa_rating.overall if pep.qa_rating else None
-            if not self.settings.rating_meets_threshold(rating, scale):
-                refused.append((child.id, child.display_name,
-                                f"the PEP was rated {rating or 'not rated'}; the threshold is {threshold}"))
-                continue
-            funding.base_payment = BaseRelease(amount_pence=amount, released_on=today, rating=rating or "",
-                                               by=principal.login, school_urn=child.school_urn)
-            funding.payments.append(Payment(kind="base", on=today, amount_pence=amount, reference=f"base {term.label}",
-                                            by=principal.login, recorded_at=utcnow()))
-            self._save(principal, pep, funding, "base_payment", {"term": term.label, "amount_pence": amount}, None)
-            released.append((child.id, child.display_name, amount))
-        return ReleaseResult(released, refused)
+        the QA threshold ("no PEP, no premium"); the rest are listed with the reason. See
+        :func:`~pep_tui_plugins.pupil_premium.base_payments.release_base_payments`."""
+        from pep_tui_plugins.pupil_premium.base_payments import release_base_payments
+
+        return release_base_payments(self, principal, term, on)
 
     # --- impact (at the next PEP) -------------------------------------------------------------
 
@@ -378,15 +367,23 @@ class PupilPremiumService:
             outcome = TargetOutcome(outcome)
         except ValueError:
             raise InvalidInput("Impact", [FieldProblem("outcome", "must be one of met, partly_met, not_met")]) from None
+        comment = plain_text(comment, "Impact", "comment")
+        if len(comment) > 2000:
+            raise InvalidInput("Impact", [FieldProblem("comment", "at most 2,000 characters")])
         funded = next((v for v in self.funded_for_review(principal, child_id, pep_id) if v.request.id == request_id), None)
         if funded is None:
             raise WorkflowError("impact is recorded for a funded request from an earlier PEP of this child")
         review = ImpactReview(request_id=request_id, request_pep_id=funded.pep_id, target_ids=funded.request.target_ids,
-                              outcome=outcome, comment=comment.strip(), by=principal.login, on=self.ctx.today())
+                              outcome=outcome, comment=comment, by=principal.login, on=self.ctx.today())
         funding = funding_of(pep)
         funding.impact[request_id] = review
         self._save(principal, pep, funding, "impact", {"request_id": request_id, "outcome": outcome.value}, expected_revision)
         return review
+
+
+def _being_written(record: ChildRecord) -> set[str]:
+    """Ids of the child's PEPs still being written (their requests cannot be decided yet)."""
+    return {p.id for p in record.peps if p.status in EDITABLE_STATUSES}
 
 
 def pupil_premium(services: Services) -> PupilPremiumService:

@@ -24,6 +24,8 @@ from pep_tui_plugins.pupil_premium.money import Period, format_pence, parse_poun
 from pep_tui_plugins.pupil_premium.service import RequestView, pupil_premium
 
 USER_ERRORS = (InvalidInput, PermissionDenied, WorkflowError, StoreError)
+#: The most children the history screen's picker lists at once (type to narrow).
+MAX_CHILD_ROWS = 200
 
 
 class PromptScreen(ModalScreen[dict[str, str] | None]):
@@ -219,7 +221,7 @@ class BudgetDashboardScreen(Screen[None]):
         if self.period.kind == "fy" and ledger.held_centrally_pence:
             text.append("  (at risk of recovery)")
         for warning in ledger.warnings:
-            text.append(f"\n! {warning}", style="bold red")
+            text.append(f"\n! {clean(warning)}", style="bold red")
         self.query_one("#pp-summary", Static).update(text)
         table = self.query_one(DataTable)
         table.clear(columns=True)
@@ -284,9 +286,13 @@ class ChildHistoryScreen(Screen[None]):
         table = self.query_one("#pp-children", DataTable)
         table.clear()
         needle = text.lower().strip()
-        self.shown = [s for s in self.child_summaries if needle in str(s.get("name", "")).lower()]
+        matches = [s for s in self.child_summaries if needle in str(s.get("name", "")).lower()]
+        self.shown = matches[:MAX_CHILD_ROWS]  # a council's whole cohort would make the table slow to fill
         for s in self.shown:
             table.add_row(literal(str(s.get("name", ""))), literal(str(s.get("school_name") or "")))
+        if len(matches) > len(self.shown):
+            self.notify(f"{len(matches):,} children match: showing the first {len(self.shown)}; type more of a name",
+                        markup=False, timeout=3)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._filter(event.value)

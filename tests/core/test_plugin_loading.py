@@ -9,6 +9,7 @@ from importlib.metadata import EntryPoint
 import pytest
 from pydantic import BaseModel
 
+from pep_tui import PLUGIN_API_VERSION
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import SectionSpec, StageDefinition
 from pep_tui.plugins.manager import PluginError, PluginManager, check_api_version
@@ -113,7 +114,7 @@ def test_plugins_can_be_disabled_by_name(monkeypatch) -> None:
 
 def test_incompatible_api_versions_are_refused_with_a_reason() -> None:
     assert check_api_version("1.0") is None
-    assert "provides API 1.0" in check_api_version("2.0")
+    assert f"provides API {PLUGIN_API_VERSION}" in check_api_version("2.0")
     assert "upgrade pep-tui" in check_api_version("1.9")
     assert "should look like" in check_api_version("one")
     module = _module("toy_future", PEP_TUI_API_VERSION="2.0")

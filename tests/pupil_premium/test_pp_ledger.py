@@ -155,3 +155,32 @@ def test_budget_changes_are_the_virtual_schools_and_refuse_stale_revisions(pp, a
         pp.budget.add_line(as_login("dt.larkspur"), "2025-26", "Mine", 100)
     with pytest.raises(PermissionDenied):
         pp.budget.ledger(as_login("dt.larkspur"), Period.financial("2025-26"))
+
+
+def test_a_base_payment_release_goes_on_past_a_pep_changed_meanwhile(cohort, setup, as_login, monkeypatch):
+    pp = PupilPremiumService(cohort, PupilPremiumSettings(termly_base_payment_pence=60_000))
+    vs = as_login("vs.head")
+    term = TermRef(2025, Term.SPRING)
+    with_pep = [s["child_id"] for s in cohort.children.list(vs)
+                if any(p.term_ref == term for p in cohort.store.load_child(s["child_id"]).peps)][:2]
+    for child_id in with_pep:
+        pep = next(p for p in cohort.store.load_child(child_id).peps if p.term_ref == term)
+        setup.set_status(child_id, pep.id, PEPStatus.APPROVED,
+                         qa_ratings=[QARating(overall="green", by="vs.adviser", at=utcnow())])
+    busy = with_pep[0]
+    original = pp._save
+
+    def save(principal, pep, funding, action, detail, expected_revision):
+        if pep.child_id == busy:  # someone saves this PEP between the release reading and writing it
+            fresh = cohort.store.load_child(busy).pep(pep.id)
+            cohort.store.save_pep(fresh, fresh.revision, "dt.larkspur", "designated_teacher")
+        return original(principal, pep, funding, action, detail, expected_revision)
+
+    monkeypatch.setattr(pp, "_save", save)
+    result = pp.release_base_payments(vs, term, on=date(2026, 2, 9))
+    reasons = {c: r for c, _, r in result.not_released}
+    assert "dt.larkspur" in reasons[busy] and "run the release again" in reasons[busy]
+    assert with_pep[1] in {c for c, _, _ in result.released}
+    monkeypatch.setattr(pp, "_save", original)
+    again = pp.release_base_payments(vs, term, on=date(2026, 2, 10))
+    assert [c for c, _, _ in again.released] == [busy]

@@ -4,6 +4,7 @@ ledger (as a table or CSV). Available when the Pupil Premium Plus plugin is inst
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import date
 
@@ -50,17 +51,42 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args: argparse.Namespace):
+    """The PP+ service and the signed-in principal.
+
+    In a training sandbox (fictional data) the sandbox's date is "today" and ``--login``/``--role``
+    choose any sample login (the fictional Virtual School Head by default), as in ``pep-tui demo`` and
+    ``pep-tui report``; a live store takes the OS login (``--login`` only where the operator trusts it).
+    """
     from pep_tui.cli import UserError
 
     opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
+    services = opened.services
+    if services.store.kind == "training":
+        from pep_tui.services import Services
+        from pep_tui.training import DEFAULT_TRAINING_LOGIN
+        from pep_tui.training.sandbox import sandbox_clock
+
+        # The same store and plugins, on the sandbox's clock (not opened twice: that costs a plugin load).
+        services = Services(services.store, services.registry, opened.settings, sandbox_clock)
+        principal = services.principal_for(getattr(args, "login", None) or DEFAULT_TRAINING_LOGIN,
+                                           getattr(args, "role", None))
+    else:
+        principal = principal_from_args(opened, args)
     try:
         from pep_tui_plugins.pupil_premium.service import pupil_premium
     except ImportError:
         raise UserError("the Pupil Premium Plus plugin is not installed") from None
-    if "pupil_premium.requests" not in opened.services.registry.sections:
+    if "pupil_premium.requests" not in services.registry.sections:
         raise UserError("the Pupil Premium Plus plugin is not loaded (see 'pep-tui plugins')")
-    return pupil_premium(opened.services), principal
+    return pupil_premium(services), principal
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain(value: object) -> str:
+    """Text from the records, safe for a terminal: control characters shown as ``\\xNN``, one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
 
 
 def _pence(text: str) -> int:
@@ -77,8 +103,8 @@ def cmd_queue(args: argparse.Namespace) -> int:
     from pep_tui_plugins.pupil_premium.money import format_pence
 
     pp, principal = _open(args)
-    rows = [[v.child_id, v.pep_id, v.request.id, v.child_name, v.term, format_pence(v.requested_pence), v.status.label,
-             v.request.intervention[:40]] for v in pp.queue(principal)]
+    rows = [[v.child_id, v.pep_id, _plain(v.request.id), _plain(v.child_name), v.term, format_pence(v.requested_pence),
+             v.status.label, _plain(v.request.intervention[:40])] for v in pp.queue(principal)]
     print(table(rows, ["child", "pep", "request", "name", "term", "asked", "status", "intervention"]))
     return 0
 
@@ -88,7 +114,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
     amount = _pence(args.amount) if args.amount else None
     decision = pp.decide(principal, args.child_id, args.pep_id, args.request_id, args.decision,
                          amount_pence=amount, reason=args.reason)
-    print(f"Request {args.request_id}: {decision.status.label.lower()}.")
+    print(f"Request {_plain(args.request_id)}: {decision.status.label.lower()}.")
     return 0
 
 
@@ -117,7 +143,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     print(f"Released {len(result.released)} base payment(s), {format_pence(result.total_pence)}; "
           f"{len(result.not_released)} not released.")
     for _child_id, name, reason in result.not_released:
-        print(f"  {name}: {reason}")
+        print(f"  {_plain(name)}: {_plain(reason)}")
     return 0
 
 
@@ -151,8 +177,8 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                          ("committed", ledger.committed_pence), ("not paid out by year end", ledger.held_centrally_pence)]:
         print(f"  {label:<26}{format_pence(pence):>16}")
     for warning in ledger.warnings:
-        print(f"  warning: {warning}")
+        print(f"  warning: {_plain(warning)}")
     rows = ledger.per_child if args.by == "child" else ledger.per_school
-    print(table([[r.name, format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
+    print(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
                  for r in rows], [args.by, "allocated", "paid", "committed"]))
     return 0

@@ -7,6 +7,7 @@ from :mod:`pep_tui.plugins` (``hookimpl``). Everything here is stable within a m
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -239,3 +240,70 @@ class SampleCohort:
 
 
 SampleContributor = Callable[[SampleCohort], None]
+
+#: The key of an index summary under which plugins' summary fields are kept (``summary["plugins"]``).
+SUMMARY_PLUGINS_KEY = "plugins"
+
+_SUMMARY_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
+
+
+@dataclass(frozen=True)
+class SummaryField:
+    """A value a plugin keeps in each child's index summary, so lists and dashboards need not load the child.
+
+    pep-tui keeps a small summary of every child in the store's index; lists, queues and dashboards
+    read those summaries instead of opening 10,000 child files. A summary field adds the plugin's own
+    value to it: ``compute(child, peps)`` runs whenever the child's summary is built (every save of
+    the child or one of their PEPs, a reindex, the start of a term) and its result is stored as
+    ``summary["plugins"][name]``.
+
+    .. versionadded:: 1.1
+
+    Attributes:
+        name: the key under ``summary["plugins"]``: your plugin's namespace (``"pupil_premium"``), or
+            ``namespace.name`` for a second field. Lower case; unique across plugins.
+        compute: ``compute(child, peps) -> value``, where ``peps`` are the child's PEPs oldest term
+            first. The value must be JSON-able (dicts with string keys, lists, strings, numbers,
+            booleans, ``None``) and small (the index of every child is kept in memory). It runs inside
+            the store's save, under the child's lock: keep it cheap, read only ``child`` and ``peps``,
+            and never write anything. Store facts, not judgements about today ("decided on 3 March",
+            not "overdue"): a summary is refreshed by saves and at the start of each term, not daily.
+        version: bump it when the value's shape changes: every child is then re-summarised once, at
+            the next list, so no summary keeps the old shape.
+        description: one line for ``pep-tui plugins`` and the plugins screen.
+
+    A ``compute`` that raises, or returns something that is not JSON-able, never stops a save: the
+    child's summary is stored without the field and the error is reported (once per field and
+    process, on standard error, and in :attr:`Registry.summary_errors`). So a reader must treat a
+    missing value as *unknown* and fall back to the child's record; see :func:`summary_value`.
+    """
+
+    name: str
+    compute: Callable[[Child, list[PEP]], Any]
+    version: int = 1
+    description: str = ""
+
+    @property
+    def namespace(self) -> str:
+        """The plugin namespace of the name (``pupil_premium`` for ``pupil_premium.queue``)."""
+        return self.name.split(".", 1)[0]
+
+    @staticmethod
+    def valid_name(name: object) -> bool:
+        """Whether ``name`` is a usable field name (``namespace`` or ``namespace.name``, lower case)."""
+        return isinstance(name, str) and bool(_SUMMARY_FIELD_NAME.match(name))
+
+
+def summary_value(summary: Mapping[str, Any], name: str, default: Any = None) -> Any:
+    """The value of summary field ``name`` in an index summary, or ``default`` when it has none.
+
+    A summary has none when it was made before the field existed (the plugin was installed since,
+    and the index has not been refreshed yet) or when the field's ``compute`` failed for that child.
+    Treat that as unknown, never as "nothing": read the child's record instead.
+
+    .. versionadded:: 1.1
+    """
+    fields = summary.get(SUMMARY_PLUGINS_KEY)
+    if not isinstance(fields, Mapping):
+        return default
+    return fields.get(name, default)

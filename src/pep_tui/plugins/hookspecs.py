@@ -7,8 +7,8 @@ function, and you call ``register(thing)`` once for each thing you contribute. A
     [project.entry-points.pep_tui]
     alternative_provision = "pep_tui_ap.plugin"
 
-It declares the plugin API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.0"``
-and marks its implementations with :data:`pep_tui.plugins.hookimpl`. Implement only the hooks you
+It declares the plugin API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.1"``
+(``"1.0"`` if it uses no hook added in 1.1: it loads either way) and marks its implementations with :data:`pep_tui.plugins.hookimpl`. Implement only the hooks you
 need; each is called once, when plugins load, and never again while the app runs.
 
 A plugin that fails to import, targets an incompatible API version, implements a hook that does not
@@ -32,6 +32,7 @@ from pep_tui.plugins.api import (
     SampleContributor,
     SectionSpec,
     StageDefinition,
+    SummaryField,
     ValidatorSpec,
     ViewSpec,
 )
@@ -72,7 +73,7 @@ class HookDeprecation:
         )
 
 
-#: Every deprecated hook, by name. The plugin API 1.0 deprecates none.
+#: Every deprecated hook, by name. The plugin API 1.1 deprecates none.
 DEPRECATED_HOOKS: dict[str, HookDeprecation] = {}
 
 #: The attribute :func:`deprecated_hookspec` sets on a deprecated specification function.
@@ -256,11 +257,49 @@ def register_commands(register: Callable[[CommandSpec], None]) -> None:
     """
 
 
+# --- What the plugin adds to lists and dashboards ------------------------------------------------
+
+
+@hookspec
+def register_summary_fields(register: Callable[[SummaryField], None]) -> None:
+    """Register values kept in each child's index summary, for fast lists, queues and dashboards.
+
+    The store keeps a small summary of every child in its index, and lists and dashboards read those
+    summaries instead of opening every child's file (reading and parsing one takes up to a
+    millisecond: seconds for a council of 10,000 children). Register a
+    :class:`~pep_tui.plugins.api.SummaryField` to keep what your views need to pick the children worth
+    opening::
+
+        def pp_facts(child: Child, peps: list[PEP]) -> dict:
+            return {"open": count_open_requests(peps)}
+
+        register(SummaryField(name="pupil_premium", compute=pp_facts))
+
+    ``compute(child, peps)`` runs whenever the child's summary is built: on every save of the child
+    or one of their PEPs, on ``pep-tui store reindex`` and at the start of each term. Its JSON-able
+    result is stored as ``summary["plugins"]["pupil_premium"]``; read it from the summaries that
+    ``services.children.list(principal)`` returns with
+    :func:`~pep_tui.plugins.api.summary_value`. ``name`` is your plugin's namespace (or
+    ``namespace.name``); two plugins can never register the same name.
+
+    It runs inside the store's save: keep it cheap (microseconds, not milliseconds), read only what
+    it is given, and never write. An exception or a value that is not JSON-able never fails the save:
+    the summary is stored without your value and the error is reported. So a missing value means
+    *unknown*: open the child's record instead. A value also stays as it was until the child is next
+    saved, so derive it only from the child and their PEPs, never from other files or from today's
+    date. Installing your plugin, or bumping ``version`` when the value's shape changes,
+    re-summarises every child once, at the next list.
+
+    .. versionadded:: 1.1
+    """
+
+
 #: The hooks in the order the reference presents them, grouped by what they contribute.
 HOOK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What the plugin is", ("register_stages", "register_roles")),
     ("What the plugin adds to a PEP", ("register_sections", "register_validators", "register_sample_data")),
     ("What the plugin adds to the app", ("register_views", "register_commands")),
+    ("What the plugin adds to lists and dashboards", ("register_summary_fields",)),
 )
 
 #: Every hook of the plugin API.
@@ -272,4 +311,5 @@ HOOK_NAMES: tuple[str, ...] = (
     "register_views",
     "register_commands",
     "register_sample_data",
+    "register_summary_fields",
 )

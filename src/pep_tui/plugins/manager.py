@@ -28,6 +28,7 @@ from pep_tui.plugins.api import (
     RoleDefinition,
     SectionSpec,
     StageDefinition,
+    SummaryField,
     ValidatorSpec,
     ViewSpec,
 )
@@ -57,6 +58,7 @@ class PluginRecord:
     validators: list[str] = field(default_factory=list)
     views: list[str] = field(default_factory=list)
     commands: list[str] = field(default_factory=list)
+    summary_fields: list[str] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     disabled: bool = False
@@ -76,6 +78,7 @@ class PluginRecord:
             "validators": self.validators,
             "views": self.views,
             "commands": self.commands,
+            "summary_fields": self.summary_fields,
             "error": self.error,
             "warnings": self.warnings,
             "disabled": self.disabled,
@@ -326,6 +329,10 @@ class PluginManager:
         def add_sample(plugin: str, item: Any) -> None:
             reg.add_sample_contributor(plugin, item)
 
+        def add_summary_field(plugin: str, item: SummaryField) -> None:
+            reg.add_summary_field(plugin, item)
+            records[plugin].summary_fields.append(item.name)
+
         self._collect("register_stages", StageDefinition, add_stage)
         self._collect("register_roles", RoleDefinition, add_role)
         self._collect("register_sections", SectionSpec, add_section)
@@ -333,6 +340,7 @@ class PluginManager:
         self._collect("register_views", ViewSpec, add_view)
         self._collect("register_commands", CommandSpec, add_command)
         self._collect("register_sample_data", object, add_sample)
+        self._collect("register_summary_fields", SummaryField, add_summary_field)
         # A plugin that broke part-way contributes nothing at all.
         broken = {name for name, r in records.items() if r.error}
         if broken:

@@ -1,4 +1,5 @@
-"""The registry: every stage, role, section, validator, view and command the loaded plugins contributed."""
+"""The registry: every stage, role, section, validator, view, command and summary field the loaded plugins
+contributed."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from pep_tui.plugins.api import (
     SectionSpec,
     Severity,
     StageDefinition,
+    SummaryField,
     ValidationContext,
     ValidatorSpec,
     ViewSpec,
@@ -38,7 +40,10 @@ class Registry:
     views: dict[str, ViewSpec] = field(default_factory=dict)
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     sample_contributors: list[tuple[str, SampleContributor]] = field(default_factory=list)
+    summary_fields: dict[str, SummaryField] = field(default_factory=dict)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> plugin name
+    #: The last error of each summary field whose ``compute`` failed in this process (name -> message).
+    summary_errors: dict[str, str] = field(default_factory=dict)
 
     # --- adding (used by the manager) -----------------------------------------------------------
 
@@ -92,6 +97,21 @@ class Registry:
             raise ValueError("register_sample_data registers callables taking a SampleCohort")
         self.sample_contributors.append((plugin, contributor))
 
+    def add_summary_field(self, plugin: str, summary_field: SummaryField) -> None:
+        """Add a summary field; its name is a lower-case namespace (``pupil_premium``) and unique."""
+        if not SummaryField.valid_name(summary_field.name):
+            raise ValueError(f"summary field name {summary_field.name!r} must be a lower-case namespace like 'pupil_premium'")
+        if not callable(summary_field.compute):
+            raise ValueError(f"summary field {summary_field.name!r}: compute must be callable(child, peps)")
+        if not isinstance(summary_field.version, int) or isinstance(summary_field.version, bool):
+            raise ValueError(f"summary field {summary_field.name!r}: version must be an int")
+        self._claim("summary_field", summary_field.name, plugin, self.summary_fields)
+        self.summary_fields[summary_field.name] = summary_field
+
+    def summary_fields_signature(self) -> str:
+        """``"name:version,…"`` of every summary field (empty without any): what summaries depend on."""
+        return ",".join(f"{name}:{spec.version}" for name, spec in sorted(self.summary_fields.items()))
+
     def drop_plugins(self, names: set[str]) -> None:
         """Remove everything contributed by the named (broken) plugins."""
         tables = {
@@ -101,6 +121,7 @@ class Registry:
             "validator": self.validators,
             "view": self.views,
             "command": self.commands,
+            "summary_field": self.summary_fields,
         }
         for (kind, item_id), plugin in list(self.owner.items()):
             if plugin in names:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from pep_tui.domain import TermRef
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, can, in_scope, require
 from pep_tui.services.audit import AuditService
@@ -22,7 +21,7 @@ from pep_tui.services.qa import QAService
 from pep_tui.services.report_facts import with_report_fields
 from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
-from pep_tui.services.summary import make_summariser
+from pep_tui.services.summary import make_summariser, summary_stamp, with_plugin_fields
 from pep_tui.services.views import RoleViews
 from pep_tui.services.workflow import WorkflowService
 from pep_tui.settings import Settings
@@ -34,8 +33,10 @@ class Services:
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
         self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
-        store.summariser = with_report_fields(make_summariser(registry, settings.policy, clock))
-        store.summary_stamp = lambda: TermRef.containing(clock()).label  # summaries are refreshed each term
+        store.summariser = with_plugin_fields(
+            with_report_fields(make_summariser(registry, settings.policy, clock)), registry
+        )
+        store.summary_stamp = summary_stamp(registry, clock)  # re-summarised each term and when fields change
         self.children = ChildService(self.ctx)
         self.peps = PEPService(self.ctx, self.children)
         self.staff = StaffService(self.ctx)

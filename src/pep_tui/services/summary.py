@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import orjson
+
 from pep_tui.domain import PEP, Child, TermRef, year_group
 from pep_tui.domain.attendance import attendance_percent as percent_of_sessions
 from pep_tui.domain.school_year import year_group_label
+from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.due_dates import next_due
 from pep_tui.services.workflow import awaiting_qa
@@ -78,3 +82,55 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
         }
 
     return summarise
+
+
+def plugin_fields(registry: Registry, child: Child, peps: list[PEP]) -> dict[str, Any]:
+    """Every plugin summary field's value for a child (``summary["plugins"]``).
+
+    A field whose ``compute`` raises, or returns something the index cannot store as JSON, is left
+    out (readers then load the child) and reported: in ``registry.summary_errors`` and, once per
+    field in this process, on standard error (the field and the kind of error only: no personal data).
+    It never stops the save the summary is made for.
+    """
+    values: dict[str, Any] = {}
+    for name, spec in registry.summary_fields.items():
+        try:
+            value = spec.compute(child, peps)
+            orjson.dumps(value)  # exactly what the index journal will do with it
+        except Exception as exc:  # a plugin's bug must never fail a save
+            first = name not in registry.summary_errors
+            registry.summary_errors[name] = f"{type(exc).__name__}: {exc}"
+            if first:
+                print(f"pep-tui: summary field {name} could not be computed ({type(exc).__name__}); "
+                      f"lists read the affected children's records instead", file=sys.stderr)
+            continue
+        values[name] = value
+    return values
+
+
+def with_plugin_fields(
+    summarise: Callable[[Child, list[PEP]], dict[str, Any]], registry: Registry,
+) -> Callable[[Child, list[PEP]], dict[str, Any]]:
+    """Wrap a store summariser so each summary also carries the plugins' summary fields under
+    ``"plugins"`` (left out entirely when no plugin registers one)."""
+    if not registry.summary_fields:
+        return summarise
+
+    def summarise_with_plugins(child: Child, peps: list[PEP]) -> dict[str, Any]:
+        summary = dict(summarise(child, peps))
+        summary[SUMMARY_PLUGINS_KEY] = plugin_fields(registry, child, peps)
+        return summary
+
+    return summarise_with_plugins
+
+
+def summary_stamp(registry: Registry, today: Callable[[], date]) -> Callable[[], str]:
+    """What summaries depend on besides the child: the school term and, when plugins add summary
+    fields, their names and versions. When it changes the store re-summarises every child once."""
+    fields = registry.summary_fields_signature()
+
+    def stamp() -> str:
+        term = TermRef.containing(today()).label
+        return f"{term} [{fields}]" if fields else term
+
+    return stamp
