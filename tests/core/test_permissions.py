@@ -129,3 +129,4 @@ def test_the_store_refuses_fictional_children_in_a_live_store_and_the_reverse(ma
     with pytest.raises(StoreError, match="live record into a training sandbox"):
         sandbox.create_child(real, "a", "virtual_school")
     assert live.child_ids() == [] and sandbox.child_ids() == []
+

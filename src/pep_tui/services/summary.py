@@ -45,9 +45,9 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
         rated = next((p for p in reversed(peps) if p.qa_ratings), None)
         with_attendance = next((p for p in reversed(peps) if p.section(ATTENDANCE_SECTION)), None)
         due = next_due(child, peps, policy, now)
-        route = None
-        if latest is not None:
-            route = latest.section(POST16_ROUTE_SECTION).get("route")
+        # The route as last recorded: this term's PEP may not have reached that section yet.
+        route = next((r for p in reversed(peps) if not p.superseded_by
+                      and (r := p.section(POST16_ROUTE_SECTION).get("route"))), None)
         return {
             "child_id": child.id,
             "name": child.display_name,
