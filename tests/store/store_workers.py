@@ -82,3 +82,13 @@ def crash_writer(root: str, acks: str, targets: list[tuple[str, str]], seed: int
         revision = append_token(store, child_id, pep_id, token, "staff.crash")
         os.write(fd, f"{child_id} {pep_id} {revision} {token}\n".encode())
         n += 1
+
+
+def locked_increments(lock_path: str, counter: str, times: int) -> None:
+    """Add one to the number in ``counter`` ``times`` times, each under the transient lock ``lock_path``."""
+    from pep_tui.store.locks import transient_lock
+
+    for _ in range(times):
+        with transient_lock(Path(lock_path), timeout=60):
+            value = int(Path(counter).read_text() or "0")
+            Path(counter).write_text(str(value + 1))

@@ -32,7 +32,7 @@ from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
 from pep_tui.services.peps import EDITABLE_STATUSES, PEPService
 from pep_tui.services.principal import Principal
-from pep_tui.store import ChildRecord, Conflict
+from pep_tui.store import ChildRecord, Conflict, PEPChange
 
 #: Every action :meth:`WorkflowService.allowed_actions` may list.
 ACTIONS = ("start", "submit", "finalise", "acknowledge", "approve", "return", "rate")
@@ -223,23 +223,57 @@ class WorkflowService:
 
     # --- next term and corrections ------------------------------------------------------------
 
+    def next_term(self, record: ChildRecord) -> tuple[TermRef, str | None]:
+        """The term :meth:`start_next_term` would start for this child, and why it may not, if it may not.
+
+        The term is the one after the child's latest PEP, or this term if that is later (a PEP is never
+        started for a term already past). It may not be started:
+
+        * more than one term ahead of today's term;
+        * while the latest PEP is still being written (not started, in progress or returned) and its
+          term has not ended. Once the latest PEP is submitted, the next may start while it awaits the
+          Virtual School: its targets are carried forward as they stand then. An unfinished PEP whose
+          term is over does not block the next term's; it stays open to be finished.
+        """
+        today = self.ctx.today()
+        current = TermRef.containing(today)
+        live = [p for p in record.peps if p.superseded_by is None]
+        if not live:
+            return current, None
+        latest = max(live, key=lambda p: p.term_ref)
+        term = max(latest.term_ref.next(), current)
+        if term > current.next():
+            return term, (f"the {term.label} PEP cannot be started yet: a PEP is started at most one term ahead "
+                          f"(the {latest.term_ref.label} PEP is the latest)")
+        if latest.status in EDITABLE_STATUSES and latest.term_ref.end >= today:
+            return term, (f"the {latest.term_ref.label} PEP is {latest.status.label.lower()}: submit it before "
+                          f"starting the {term.label} PEP")
+        return term, None
+
     def start_next_term(self, principal: Principal, child_id: str) -> PEP:
         """Start the PEP for the term after the child's latest one (this term if they have none).
 
-        Open targets are carried forward for review and stable context is copied, marked for review
-        (see ``services.peps.carry_forward``).
+        Allowed to roles with ``pep.start`` for children in scope, when :meth:`next_term` gives no
+        reason against it: the latest PEP may still be awaiting the Virtual School (its open targets
+        are carried forward as they stand), but not still being written in its own term. Open targets
+        are carried forward for review and stable context is copied, marked for review (see
+        ``services.peps.carry_forward``).
         """
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, Capability.START_PEP, record.child)
-        live = [p.term_ref for p in record.peps if p.superseded_by is None]
-        term = max(live).next() if live else TermRef.containing(self.ctx.today())
+        term, blocker = self.next_term(record)
+        if blocker is not None:
+            raise WorkflowError(blocker)
         return self.peps.start(principal, child_id, term)
 
     def correct(self, principal: Principal, child_id: str, pep_id: str, reason: str, expected_revision: int) -> PEP:
         """Correct an approved PEP: a new revision (in progress, same term and content) supersedes it.
 
-        The approved PEP is kept unchanged except for ``superseded_by``; both writes are audited
-        (``pep.supersede`` then ``pep.correct``), and the new PEP goes through the chain again.
+        The approved PEP is kept unchanged except for ``superseded_by``. Both PEPs are saved together in
+        one atomic write (``store.save_peps``), so the original is never marked superseded by a PEP that
+        does not exist; each is audited (``pep.supersede`` and ``pep.correct``). A concurrent change or
+        correction fails on the original's revision with ``store.Conflict`` and nothing is written. The
+        new PEP goes through the chain again.
         """
         _record, pep = self._load(principal, child_id, pep_id, Capability.START_PEP)
         ensure_fresh(pep, expected_revision)
@@ -250,17 +284,18 @@ class WorkflowService:
             raise WorkflowError("this PEP has already been superseded; correct the newer revision")
         new = new_id("pep")
         now = utcnow()
-        # Mark first: a concurrent correction then fails on the revision before anything is created.
-        self.ctx.store.save_pep(pep.model_copy(update={"superseded_by": new}), expected_revision, principal.login,
-                                principal.role, action="pep.supersede", detail={"superseded_by": new, "reason": text})
         correction = pep.model_copy(update={
             "id": new, "status": PEPStatus.IN_PROGRESS, "revision": 0, "qa_ratings": [], "sign_offs": [],
             "return_reason": None, "superseded_by": None, "created_by": principal.login, "created_at": now,
             "updated_by": principal.login, "updated_at": now,
             "plugin_data": {**pep.plugin_data, "correction": {"corrects": pep.id, "reason": text}},
         })
-        return self.ctx.store.save_pep(correction, None, principal.login, principal.role, action="pep.correct",
-                                       detail={"corrects": pep.id, "reason": text})
+        _superseded, saved = self.ctx.store.save_peps([
+            PEPChange(pep.model_copy(update={"superseded_by": new}), expected_revision, action="pep.supersede",
+                      detail={"superseded_by": new, "reason": text}),
+            PEPChange(correction, None, action="pep.correct", detail={"corrects": pep.id, "reason": text}),
+        ], principal.login, principal.role)
+        return saved
 
     # --- the IRO's note -----------------------------------------------------------------------
 
@@ -305,7 +340,8 @@ class WorkflowService:
     def allowed_actions(self, principal: Principal, child_id: str, pep_id: str) -> list[str]:
         """The actions (from :data:`ACTIONS`) the principal's role and the PEP's state allow now.
 
-        ``start`` (next term's PEP) is listed on the child's latest PEP once approved. Permission and
+        ``start`` (next term's PEP) is listed on the child's latest PEP exactly when
+        :meth:`start_next_term` would accept it (see :meth:`next_term`). Otherwise permission and
         state only: ``submit`` is listed even when error findings would refuse it (the
         screen shows the findings); ``approve`` even before a rating when one is required.
         """
@@ -318,8 +354,8 @@ class WorkflowService:
 
         out: list[str] = []
         live = [p for p in record.peps if p.superseded_by is None]
-        if (has(Capability.START_PEP) and pep.status is PEPStatus.APPROVED and pep.superseded_by is None
-                and pep.term_ref == max(p.term_ref for p in live)):
+        if (has(Capability.START_PEP) and pep.superseded_by is None
+                and pep.term_ref == max(p.term_ref for p in live) and self.next_term(record)[1] is None):
             out.append("start")
         step = next_step(pep, self.chain)
         if step == "submit" and pep.status in (PEPStatus.IN_PROGRESS, PEPStatus.RETURNED) and has(Capability.SUBMIT_PEP):

@@ -13,12 +13,14 @@ from pep_tui.store.errors import (
     StoreNotFound,
     WrongStoreKind,
 )
+from pep_tui.store.records import PEPChange
 from pep_tui.store.repository import ChildRecord, Store, StoreKind
 
 __all__ = [
     "ChildRecord",
     "Conflict",
     "NotFound",
+    "PEPChange",
     "Store",
     "StoreBusy",
     "StoreCorrupt",

@@ -24,8 +24,9 @@ class AuditLog:
         self.folder = folder
         self.children_dir = folder / "children"
         self.store_path = folder / "store.jsonl"
-        #: Called with a child id before that child's trail is read (the store repairs a crashed save).
-        self.before_read: Callable[[str], None] | None = None
+        #: Called with a child id before that child's trail is read, and with ``None`` before the
+        #: store-wide trail is read (the store finishes changes a crash interrupted).
+        self.before_read: Callable[[str | None], None] | None = None
 
     def ensure(self) -> None:
         """Create the audit folders (owner-only)."""
@@ -59,7 +60,9 @@ class AuditLog:
         return self._read(self.path_for(child_id))
 
     def store_events(self) -> list[AuditEvent]:
-        """Store-wide events (staff records, backups, restores), oldest first."""
+        """Store-wide events (staff records, plugin documents, backups, restores), oldest first."""
+        if self.before_read is not None:
+            self.before_read(None)
         return self._read(self.store_path)
 
     def events(self) -> Iterator[AuditEvent]:

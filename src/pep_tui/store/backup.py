@@ -208,6 +208,13 @@ def verify_snapshot(path: Path) -> list[str]:
             [PEP.model_validate(d) for d in data.get("peps", {}).values()]
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{child_path} does not read ({type(exc).__name__})")
+    for document in sorted((path / "plugin_documents").glob("*/*.json")):
+        try:
+            data = orjson.loads(document.read_bytes())
+            if not isinstance(data, dict) or not isinstance(data.get("data"), dict):
+                raise ValueError("not a plugin document")
+        except Exception as exc:  # noqa: BLE001
+            problems.append(f"{document} does not read ({type(exc).__name__})")
     for audit_path in sorted((path / "audit").rglob("*.jsonl")):
         try:
             read_json_lines(audit_path)

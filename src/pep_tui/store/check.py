@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pep_tui.store.errors import StoreCorrupt
+from pep_tui.store.errors import NotFound, StoreCorrupt
 from pep_tui.store.files import CorruptFile, read_json_lines
 from pep_tui.store.index import IndexMissing
 from pep_tui.store.layout import RESTORE_MARKER, SCHEMA_VERSION
@@ -50,7 +50,8 @@ def _check_modes(store: Store, report: CheckReport) -> None:
 
 
 def check_store(store: Store, modes: bool = True) -> CheckReport:
-    """Check every file: store, staff, each child and PEP, audit trails, the index and permissions."""
+    """Check every file: store, staff, each child and PEP, audit trails, plugin documents, the index and
+    permissions."""
     report = CheckReport()
     if (store.root / RESTORE_MARKER).exists():
         report.problems.append("a restore did not finish; run 'pep-tui store restore --resume'")
@@ -83,10 +84,33 @@ def check_store(store: Store, modes: bool = True) -> CheckReport:
         fresh[record.child.id] = store.summariser(record.child, record.peps)
         _check_audit(store, record.child.id, report)
     _check_audit(store, None, report)
+    _check_documents(store, report)
     _check_index(store, fresh, report)
     if modes:
         _check_modes(store, report)
     return report
+
+
+def _check_documents(store: Store, report: CheckReport) -> None:
+    """Every feature plugin's document reads (see :mod:`pep_tui.store.plugin_documents`)."""
+    from pep_tui.store.plugin_documents import FOLDER, PluginDocuments
+
+    folder = store.root / FOLDER
+    if not folder.is_dir():
+        return
+    for namespace in sorted(p for p in folder.iterdir() if p.is_dir()):
+        try:
+            documents = PluginDocuments(store, namespace.name)
+        except ValueError:
+            report.warnings.append(f"{namespace} is not a plugin's folder (ignored)")
+            continue
+        for name in documents.names():
+            try:
+                documents.read(name)
+            except StoreCorrupt as exc:
+                report.problems.append(str(exc))
+            except NotFound:
+                report.warnings.append(f"{namespace / name}.json is not a plugin document's name (ignored)")
 
 
 def _check_audit(store: Store, child_id: str | None, report: CheckReport) -> None:

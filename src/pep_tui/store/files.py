@@ -25,12 +25,25 @@ class CorruptFile(Exception):
 
 
 def ensure_dir(path: Path) -> Path:
-    """Create a folder (and parents) owner-only; leave an existing one as it is."""
+    """Create a folder (and parents) owner-only; leave an existing one as it is.
+
+    Each folder created is made durable in its parent (fsynced), so a file later written durably
+    inside it cannot vanish with the folder in a power cut.
+    """
+    if path.is_dir():
+        return path
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
     old = os.umask(0o077)
     try:
         path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     finally:
         os.umask(old)
+    for created in reversed(missing):
+        fsync_dir(created.parent)
     return path
 
 
@@ -105,6 +118,13 @@ class AtomicJSONStorage(Storage):
         pass
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a short write is not an error; it must not lose data)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def append_line(path: Path, line: bytes) -> None:
     """Append one line durably (``O_APPEND`` + fsync), creating the file owner-only.
 
@@ -117,7 +137,7 @@ def append_line(path: Path, line: bytes) -> None:
         size = os.fstat(fd).st_size
         if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line
-        os.write(fd, line if line.endswith(b"\n") else line + b"\n")
+        _write_all(fd, line if line.endswith(b"\n") else line + b"\n")
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -151,10 +171,15 @@ def read_json_lines(path: Path, offset: int = 0) -> tuple[list[Any], int, int]:
 
 
 def write_durable(path: Path, data: bytes) -> None:
-    """Create or truncate ``path`` owner-only, write, fsync it and its folder (for small marker files)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    """Create ``path`` afresh owner-only, write, fsync it and its folder (for small marker files).
+
+    An existing file is unlinked first, never truncated: it may be hard-linked into a snapshot.
+    """
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
-        os.write(fd, data)
+        _write_all(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)

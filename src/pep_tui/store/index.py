@@ -115,7 +115,13 @@ class SummaryIndex:
                     state = self._load_base(base, gen, key, st.st_size)
                 self._catch_up(state)
             except FileNotFoundError:
+                self._state = None
                 continue  # compacted under our feet: look again
+            if self.current_generation() != gen:
+                # Compacted while we read: the journal we caught up from may have gone before we read
+                # its last lines (a change committed before this read began). Read the new generation.
+                self._state = None
+                continue
             self._state = state
             return state
         raise IndexMissing(str(self.folder))

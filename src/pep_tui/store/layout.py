@@ -12,6 +12,7 @@
     audit/store.jsonl            store-wide audit events: staff, backups, restores
     pending/child.<id>.json      a change to one child in progress (crash repair; normally absent)
     pending/staff.json           a change to the staff file in progress (normally absent)
+    pending/doc.<ns>.<name>.json a change to a plugin document in progress (normally absent)
     locks/                       cross-process lock files (empty, owner-only)
     backups/<snapshot>/          rotating snapshots (``pep-tui store backup``)
     plugin_documents/<ns>/<name>.json  feature plugins' own documents (see pep_tui.store.plugin_documents)

@@ -92,3 +92,48 @@ class StoreWideLock:
             return
         with self._flock(fcntl.LOCK_EX):
             yield
+
+
+@contextmanager
+def transient_lock(path: Path, timeout: float = LOCK_TIMEOUT, busy: str | None = None) -> Iterator[None]:
+    """An exclusive cross-process lock whose file exists only while someone holds it.
+
+    For a lock that must live *beside* a folder rather than in it (the folder itself is being created
+    or emptied), so nothing is left behind. The holder removes the file before releasing it; a waiter
+    that then gets the lock on the removed file notices (the path no longer names the file it locked)
+    and tries again on a new one, so two processes never both hold it. ``busy`` is the message of the
+    :class:`StoreBusy` raised after ``timeout`` seconds.
+    """
+    if fcntl is None:  # pragma: no cover - Windows: an ordinary lock file, left in place
+        with hold(FileLock(str(path), timeout=timeout, mode=FILE_MODE)):
+            yield
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreBusy(busy or f"{path} is held by another process; try again in a moment") from None
+                    time.sleep(0.01)
+            try:
+                current = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if current:
+            break
+        os.close(fd)  # the previous holder removed this file: lock the new one
+    try:
+        yield
+    finally:
+        try:
+            path.unlink(missing_ok=True)  # while still holding it (see above)
+        finally:
+            os.close(fd)

@@ -15,6 +15,9 @@ records that is not yet in the trail (by id) is appended (if the crash came befo
 still records the previous change, whose events are already there), the index entry is re-summarised
 and the marker removed. Repair is idempotent, so a crash during repair is repaired the same way.
 
+A feature plugin's document (see :mod:`pep_tui.store.plugin_documents`) works like a child's file, with
+the marker ``pending/doc.<namespace>.<name>.json`` and its audit event in the store-wide trail.
+
 The staff file uses a marker with content instead (``pending/staff.json``: the login and revision the
 change produces and its events), since its TinyDB file has no room for them.
 """
@@ -53,12 +56,22 @@ class Marker:
         })
 
 
-def mark_child(pending_dir: Path, child_id: str) -> Path:
-    """Mark a child as being changed: an empty file, made durable by syncing its folder."""
-    path = pending_dir / f"child.{child_id}.json"
+def mark(pending_dir: Path, name: str) -> Path:
+    """Create the empty marker ``name`` in ``pending/``, made durable by syncing the folder."""
+    path = pending_dir / name
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))
     fsync_dir(pending_dir)
     return path
+
+
+def mark_child(pending_dir: Path, child_id: str) -> Path:
+    """Mark a child as being changed."""
+    return mark(pending_dir, f"child.{child_id}.json")
+
+
+def document_marker(namespace: str, name: str) -> str:
+    """The marker file name of a plugin document (namespaces hold no ``.``, so the first one splits)."""
+    return f"doc.{namespace}.{name}.json"
 
 
 def marker_name(kind: str, key: str) -> str:
@@ -88,7 +101,8 @@ def read_marker(path: Path) -> Marker | None:
 
 
 def pending_partitions(pending_dir: Path) -> list[tuple[str, str]]:
-    """``(kind, key)`` of every marker present: ``("child", id)`` or ``("staff", "staff")``."""
+    """``(kind, key)`` of every marker present: ``("child", id)``, ``("staff", "staff")`` or
+    ``("doc", "<namespace>/<name>")``."""
     out = []
     try:
         names = sorted(p.name for p in pending_dir.iterdir())
@@ -99,4 +113,7 @@ def pending_partitions(pending_dir: Path) -> list[tuple[str, str]]:
             out.append(("staff", STAFF_MARKER))
         elif name.startswith("child.") and name.endswith(".json"):
             out.append(("child", name[len("child."):-len(".json")]))
+        elif name.startswith("doc.") and name.endswith(".json") and name.count(".") >= 3:
+            namespace, _, document = name[len("doc."):-len(".json")].partition(".")
+            out.append(("doc", f"{namespace}/{document}"))
     return out

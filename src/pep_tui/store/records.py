@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pep_tui.domain import PEP, Child
@@ -32,3 +32,18 @@ class ChildRecord:
             if pep.id == pep_id:
                 return pep
         raise NotFound(f"no PEP {pep_id} for this child")
+
+
+@dataclass(frozen=True)
+class PEPChange:
+    """One PEP to save with :meth:`~pep_tui.store.repository.Store.save_peps` (several saved at once).
+
+    ``expected_revision`` is the revision the change was based on (``None``: a new PEP, which must not
+    exist yet). ``action``, ``section_id`` and ``detail`` go into this PEP's audit event.
+    """
+
+    pep: PEP
+    expected_revision: int | None
+    action: str = "pep.save"
+    section_id: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)

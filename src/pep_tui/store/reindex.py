@@ -48,32 +48,36 @@ def rebuild(store: Store, only: set[str] | None = None) -> int:
 
     With ``only``, re-summarise just those children and keep the other summaries as they are.
 
-    The scan runs without the index lock so saves go on; the journal lines appended meanwhile are
-    replayed on top (a child's lines are appended in revision order, so the last one wins). If the
-    index was compacted during the scan, the scan is repeated, finally under the lock.
+    The whole rebuild holds the store-wide lock shared, like a save: saves go on, but a restore (which
+    replaces ``children/`` and ``index/``) waits until it is done, so an index scanned from the old
+    files is never written over the restored one. The scan runs without the index lock; the journal
+    lines saves appended meanwhile are replayed on top (a child's lines are appended in revision order,
+    so the last one wins). If the index was compacted during the scan, the scan is repeated, finally
+    under the index lock.
     """
     store.repair_pending()
     stamp = store.summary_stamp() if store.summary_stamp is not None else None
     index_lock = partition_lock(store.locks_dir, "index")
-    for _attempt in range(2):
-        with store.store_lock.shared(), hold(index_lock):
-            gen0, offset = _position(store)
-        summaries = _scan(store, only)
-        with store.store_lock.shared(), hold(index_lock):
-            if _position(store)[0] != gen0:
-                continue  # compacted meanwhile: scan again
-            if gen0 is not None:
-                try:
-                    entries, _, _ = read_json_lines(store.index.journal_path(gen0), offset)
-                except FileNotFoundError:
-                    entries = []
-                _replay(summaries, entries)
+    with store.store_lock.shared():
+        for _attempt in range(2):
+            with hold(index_lock):
+                gen0, offset = _position(store)
+            summaries = _scan(store, only)
+            with hold(index_lock):
+                if _position(store)[0] != gen0:
+                    continue  # compacted meanwhile: scan again
+                if gen0 is not None:
+                    try:
+                        entries, _, _ = read_json_lines(store.index.journal_path(gen0), offset)
+                    except FileNotFoundError:
+                        entries = []
+                    _replay(summaries, entries)
+                store.index.write_base(summaries, stamp)
+                return len(summaries)
+        with hold(index_lock):
+            summaries = _scan(store, only)
             store.index.write_base(summaries, stamp)
             return len(summaries)
-    with store.store_lock.shared(), hold(index_lock):
-        summaries = _scan(store, only)
-        store.index.write_base(summaries, stamp)
-        return len(summaries)
 
 
 def _replay(summaries: dict[str, dict[str, Any]], entries: list[Any]) -> None:

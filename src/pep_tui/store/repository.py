@@ -10,7 +10,7 @@ raises :class:`StoreCorrupt` and is never overwritten; reads always see committe
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from pep_tui.store.layout import (
 )
 from pep_tui.store.locks import StoreWideLock, hold, partition_lock
 from pep_tui.store.pending import mark_child, pending_partitions
-from pep_tui.store.records import ChildRecord, StoreKind, Summariser, default_summary
+from pep_tui.store.records import ChildRecord, PEPChange, StoreKind, Summariser, default_summary
 from pep_tui.store.staff import StaffFile
 
 _TERMS = ("autumn", "spring", "summer")
@@ -247,6 +247,7 @@ class Store:
         self, child: Child, expected_revision: int, actor: str, role: str, changed: list[str] | None = None
     ) -> Child:
         """Save a child's record if nobody saved it since ``expected_revision``; else :class:`Conflict`."""
+        self._child_path(child.id)  # an id that is no file name is refused before any lock is made for it
         with self.changing(f"child.{child.id}"):
             self._repair_child(child.id)
             current = self.load_child(child.id)
@@ -276,114 +277,83 @@ class Store:
 
         A PEP saved by someone else since ``expected_revision`` raises :class:`Conflict` naming them.
         """
-        with self.changing(f"child.{pep.child_id}"):
-            self._repair_child(pep.child_id)
-            record = self.load_child(pep.child_id)
+        change = PEPChange(pep, expected_revision, action, section_id, detail or {})
+        return self.save_peps([change], actor, role)[0]
+
+    def save_peps(self, changes: Sequence[PEPChange], actor: str, role: str) -> list[PEP]:
+        """Save several PEPs of one child together: all of them or none, in one atomic write.
+
+        Every change's revision is checked first; a stale one raises :class:`Conflict` naming who saved
+        it and when, and nothing is written. Each PEP gets its own audit event (in the order given),
+        recorded exactly once even if the process dies part-way (see :mod:`pep_tui.store.pending`).
+        Returns the saved PEPs in the order given.
+        """
+        if not changes:
+            return []
+        child_id = changes[0].pep.child_id
+        if any(c.pep.child_id != child_id for c in changes):
+            raise StoreError("PEPs saved together must belong to the same child")
+        if len({c.pep.id for c in changes}) != len(changes):
+            raise StoreError("the same PEP was given twice in one save")
+        self._child_path(child_id)  # an id that is no file name is refused before any lock is made for it
+        with self.changing(f"child.{child_id}"):
+            self._repair_child(child_id)
+            record = self.load_child(child_id)
             peps = list(record.peps)
-            index = next((i for i, p in enumerate(peps) if p.id == pep.id), None)
-            if expected_revision is None:
-                if index is not None:
-                    raise StoreError(f"PEP {pep.id} already exists")
-                old = 0
-            else:
-                if index is None:
-                    raise NotFound(f"no PEP {pep.id} for this child")
-                current = peps[index]
-                if current.revision != expected_revision:
-                    raise Conflict(f"The {current.term_ref.label} PEP", expected_revision, current.revision,
-                                   current.updated_by, current.updated_at)
-                old = expected_revision
+            positions = {p.id: i for i, p in enumerate(peps)}
+            for change in changes:
+                _check_revision(change, peps[positions[change.pep.id]] if change.pep.id in positions else None)
             now = utcnow()
-            saved = pep.model_copy(update={"revision": old + 1, "updated_by": actor, "updated_at": now})
-            if index is None:
-                peps.append(saved)
-            else:
-                peps[index] = saved
-            event = AuditEvent(
-                at=now, actor=actor, role=role, action=action, child_id=pep.child_id, pep_id=pep.id,
-                section_id=section_id, old_revision=old or None, new_revision=saved.revision, detail=detail or {},
-            )
-            self._commit(record.child, peps, [event])
-        return saved
+            saved_peps: list[PEP] = []
+            events: list[AuditEvent] = []
+            for change in changes:
+                old = change.expected_revision or 0
+                saved = change.pep.model_copy(update={"revision": old + 1, "updated_by": actor, "updated_at": now})
+                if change.pep.id in positions:
+                    peps[positions[change.pep.id]] = saved
+                else:
+                    positions[saved.id] = len(peps)
+                    peps.append(saved)
+                saved_peps.append(saved)
+                events.append(AuditEvent(
+                    at=now, actor=actor, role=role, action=change.action, child_id=child_id, pep_id=saved.id,
+                    section_id=change.section_id, old_revision=old or None, new_revision=saved.revision,
+                    detail=dict(change.detail),
+                ))
+            self._commit(record.child, peps, events)
+        return saved_peps
 
     def import_records(self, records: list[ChildRecord], actor: str, role: str, action: str = "child.import") -> int:
         """Add many new children with their PEPs in one go (sample cohorts, imports).
 
-        Each child file is written atomically with its audit event and a pending marker; the index is
-        appended once at the end. Refuses (before writing anything) if any child already exists.
+        Refuses (before writing anything) if any child already exists. See
+        :func:`pep_tui.store.bulk.import_records`.
         """
-        for record in records:
-            self._check_kind(record.child)
-        existing = [r.child.id for r in records if self._child_path(r.child.id).exists()]
-        if existing:
-            raise StoreError(f"{len(existing)} of these children already exist (first: {existing[0]})")
-        summaries: dict[str, dict[str, Any] | None] = {}
-        markers: list[Path] = []
-        now = utcnow()
-        for record in records:
-            child = record.child.model_copy(update={"revision": max(record.child.revision, 1)})
-            with self.changing(f"child.{child.id}"):
-                if self._child_path(child.id).exists():
-                    raise StoreError(f"a child with id {child.id} already exists")
-                event = AuditEvent(id=new_id("ev"), at=now, actor=actor, role=role, action=action,
-                                   child_id=child.id, new_revision=child.revision, detail={"peps": len(record.peps)})
-                summaries[child.id] = self.summariser(child, record.peps)
-                markers.append(mark_child(self.pending_dir, child.id))
-                self._write_child_file(child, record.peps, [event])
-                self.audit.append(event)
-        with self.store_lock.shared(), hold(partition_lock(self.locks_dir, "index")):
-            self.index.append(summaries, self._stamp())
-        for marker in markers:
-            marker.unlink(missing_ok=True)
-        return len(records)
+        from pep_tui.store.bulk import import_records
 
-    # --- crash repair -------------------------------------------------------------------------
+        return import_records(self, records, actor, role, action)
+
+    # --- crash repair (see pep_tui.store.repair) --------------------------------------------------
 
     def _repair_child(self, child_id: str) -> bool:
-        """Finish a change to ``child_id`` that a crash interrupted (caller holds its lock).
+        """Finish a change to ``child_id`` that a crash interrupted (caller holds its lock)."""
+        from pep_tui.store.repair import repair_child
 
-        The child file names the audit events of the change that wrote it: any not yet in the trail
-        is appended (if the crash came before the file was replaced, they are the previous change's,
-        already there). Then the index entry is re-summarised and the marker removed.
-        """
-        path = self.pending_dir / f"child.{child_id}.json"
-        if not path.exists():
-            return False
-        try:
-            record = self.load_child(child_id)
-        except NotFound:
-            record = None
-        else:
-            for event in self._last_change(child_id):
-                if event.id is None or not self.audit.has(child_id, event.id):
-                    self.audit.append(event)
-        summary = self.summariser(record.child, record.peps) if record is not None else None
-        with hold(partition_lock(self.locks_dir, "index")):
-            self.index.append({child_id: summary}, self._stamp())
-        path.unlink(missing_ok=True)
-        return True
-
-    def _last_change(self, child_id: str) -> list[AuditEvent]:
-        data = AtomicJSONStorage(self._child_path(child_id)).read() or {}
-        change = next(iter(data.get("change", {}).values()), {})
-        return [AuditEvent.model_validate(e) for e in change.get("events", [])]
+        return repair_child(self, child_id)
 
     def repair_pending(self) -> list[str]:
-        """Repair every change a crash interrupted; returns the partitions repaired (child ids, "staff")."""
-        repaired = []
-        for kind, key in pending_partitions(self.pending_dir):
-            if kind == "staff":
-                with self.changing("staff"):
-                    if self.staff.repair():
-                        repaired.append(key)
-            elif valid_child_id(key):
-                with self.changing(f"child.{key}"):
-                    if self._repair_child(key):
-                        repaired.append(key)
-        return repaired
+        """Repair every change a crash interrupted; returns the partitions repaired (child ids, "staff",
+        "plugin_documents/<namespace>/<name>")."""
+        from pep_tui.store.repair import repair_pending
 
-    def _repair_before_reading(self, child_id: str) -> None:
-        if valid_child_id(child_id) and (self.pending_dir / f"child.{child_id}.json").exists():
+        return repair_pending(self)
+
+    def _repair_before_reading(self, child_id: str | None) -> None:
+        """Before a trail is read: finish the interrupted changes it would miss events of."""
+        if child_id is None:
+            if any(kind != "child" for kind, _ in pending_partitions(self.pending_dir)):
+                self.repair_pending()
+        elif valid_child_id(child_id) and (self.pending_dir / f"child.{child_id}.json").exists():
             with self.changing(f"child.{child_id}"):
                 self._repair_child(child_id)
 
@@ -439,3 +409,16 @@ class Store:
     def save_staff(self, member, expected_revision: int | None, actor: str, role: str):
         """Add (``expected_revision=None``) or update a staff record, refusing stale revisions."""
         return self.staff.save(member, expected_revision, actor, role)
+
+
+def _check_revision(change: PEPChange, current: PEP | None) -> None:
+    """Refuse a change whose PEP was saved by someone else since it was read (or that creates a PEP twice)."""
+    if change.expected_revision is None:
+        if current is not None:
+            raise StoreError(f"PEP {change.pep.id} already exists")
+        return
+    if current is None:
+        raise NotFound(f"no PEP {change.pep.id} for this child")
+    if current.revision != change.expected_revision:
+        raise Conflict(f"The {current.term_ref.label} PEP", change.expected_revision, current.revision,
+                       current.updated_by, current.updated_at)

@@ -28,18 +28,25 @@ class StaffFile:
 
     def read(self) -> list[StaffMember]:
         """Every staff record (raises ``CorruptFile`` if the file does not parse)."""
+        from pep_tui.store.files import CorruptFile
+
         data = AtomicJSONStorage(self.path).read()
         if not data:
             return []
-        return [StaffMember.model_validate(d) for d in data.get("staff", {}).values()]
+        try:
+            return [StaffMember.model_validate(d) for d in data.get("staff", {}).values()]
+        except (ValueError, TypeError, AttributeError) as exc:  # the message could quote a name: not shown
+            raise CorruptFile(self.path, f"a staff record does not match the expected shape ({type(exc).__name__})"
+                              ) from None
 
     def save(self, member: StaffMember, expected_revision: int | None, actor: str, role: str) -> StaffMember:
         """Add (``expected_revision=None``) or update a staff record, refusing stale revisions."""
         from pep_tui.store.files import CorruptFile
 
         with self.store.changing("staff"):
-            self.repair()
             try:
+                self.repair()
+                self.read()  # a file with a record that does not read is refused, never rewritten
                 with self._db() as db:
                     table = db.table("staff")
                     q = Query()

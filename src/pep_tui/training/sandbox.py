@@ -14,12 +14,11 @@ import getpass
 import os
 import re
 import shutil
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-
-from filelock import FileLock
 
 from pep_tui.bootstrap import Opened, create_services, open_services
 from pep_tui.domain import utcnow
@@ -27,6 +26,7 @@ from pep_tui.sample import SAMPLE_TODAY, generate_cohort
 from pep_tui.services import Principal
 from pep_tui.store import Store, StoreError, StoreNotFound
 from pep_tui.store.files import CorruptFile, atomic_write_bytes, dump_json, ensure_dir, load_json
+from pep_tui.store.locks import transient_lock
 
 #: The login a sandbox opens as unless another is chosen: the (fictional) Virtual School Head.
 DEFAULT_TRAINING_LOGIN = "vs.head"
@@ -138,10 +138,22 @@ def _write_sandbox_info(folder: Path, info: SandboxInfo) -> None:
     atomic_write_bytes(folder / SANDBOX_FILE, dump_json(info.as_json()))
 
 
-def _lock_for(folder: Path) -> FileLock:
-    """A lock beside the sandbox folder, so two terminals never build or reset it at the same time."""
+#: Seconds to wait for another terminal to finish building or resetting the same sandbox.
+SANDBOX_LOCK_TIMEOUT = 120.0
+
+
+def _lock_for(folder: Path) -> AbstractContextManager[None]:
+    """Held while the sandbox folder is built or reset, so two terminals never do it at once.
+
+    The lock file ``.<folder name>.sandbox.lock`` is *beside* the folder, not in it: a reset empties the
+    folder (a lock file inside would be deleted while held) and a new store needs an empty folder. It
+    exists only while the lock is held, so nothing is left beside a sandbox given with ``--data-dir``.
+    """
     ensure_dir(folder.parent)
-    return FileLock(str(folder.parent / f".{folder.name}.sandbox.lock"), timeout=120, mode=0o600)
+    return transient_lock(
+        folder.parent / f".{folder.name}.sandbox.lock", timeout=SANDBOX_LOCK_TIMEOUT,
+        busy=f"another terminal is building or resetting the sandbox in {folder}; try again when it has finished",
+    )
 
 
 def is_sandbox(folder: Path | str) -> bool:
