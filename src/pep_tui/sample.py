@@ -31,6 +31,7 @@ from pep_tui.domain import (
     StaffMember,
     StaffScope,
     TermRef,
+    pep_required,
     year_group,
 )
 from pep_tui.domain.reference import read_data_text
@@ -225,7 +226,10 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
         # Section content draws from its own per-child RNG, so a plugin changing its sample data never
         # shifts the names, schools or staff of the children after it (exercises rely on them).
         content_rng = random.Random(seed * 104_729 + i)
-        cohort.peps[child_id] = _peps_for(content_rng, id_rng, registry, policy, child, story, today, history, i)
+        # PEP ids come from a per-child RNG too, so PEPs added or dropped for one child never change the
+        # ids of the children after it.
+        pep_id_rng = random.Random(seed * 15_485_863 + i)
+        cohort.peps[child_id] = _peps_for(content_rng, pep_id_rng, registry, policy, child, story, today, history, i)
     for _plugin, contributor in registry.sample_contributors:
         contributor(cohort)
     return cohort
@@ -257,7 +261,7 @@ def _peps_for(rng, id_rng, registry, policy, child: Child, story, today: date, h
             break
         group = year_group(child.date_of_birth, term.start)
         stage = registry.stage_for_year_group(group)
-        if stage is None:
+        if stage is None or not pep_required(child.date_of_birth, min(term.end, today), policy.early_years_start):
             continue
         created = _stamp(term.start + timedelta(days=10))
         status = state_now if is_current else PEPStatus.APPROVED

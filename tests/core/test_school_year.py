@@ -45,7 +45,15 @@ def test_each_stage_boundary(registry, group: int, stage: str) -> None:
 
 def test_no_stage_beyond_year_13(registry) -> None:
     assert registry.stage_for_year_group(14) is None
-    assert registry.stage_for_year_group(-3) is None
+    assert registry.stage_for_year_group(-4) is None
+
+
+def test_a_child_who_turns_2_during_the_year_is_in_early_years(registry) -> None:
+    dob = date(2024, 1, 15)  # 1 on 31 August 2025, 2 in January 2026
+    assert year_group(dob, date(2026, 2, 1)) == -3
+    assert registry.stage_for_year_group(-3).id == "early_years"
+    assert pep_required(dob, date(2026, 2, 1))
+    assert not pep_required(dob, date(2025, 12, 1))
 
 
 def test_birthday_on_31_august_and_1_september_fall_in_different_stages(registry) -> None:
@@ -80,6 +88,7 @@ def test_year_group_labels() -> None:
     assert year_group_label(0) == "Reception"
     assert year_group_label(7) == "Year 7"
     assert year_group_label(-1) == "Nursery (age 3)"
+    assert year_group_label(-3) == "Early years (turns 2)"
 
 
 def test_early_years_start_age_is_a_setting() -> None:

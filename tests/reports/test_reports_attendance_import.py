@@ -16,7 +16,8 @@ def pick(cohort, vs, *, statuses: set[str], count: int = 1) -> list:
     """Children of school age on roll whose current PEP has the given status and an attendance section."""
     found = []
     for summary in sorted(cohort.children.list(vs), key=lambda s: s["child_id"]):
-        if summary["current_status"] not in statuses or not summary.get("current_pep_id") or not summary.get("upn"):
+        if (summary["current_status"] not in statuses or not summary.get("current_pep_id")
+                or len(summary.get("upn") or "") != 13):  # a real UPN, not UN1-UN5
             continue
         record = cohort.children.record(vs, summary["child_id"])
         pep = record.pep(summary["current_pep_id"])

@@ -62,7 +62,8 @@ def age_on(dob: date, on: date) -> int:
 def year_group(dob: date, on: date) -> int:
     """The year group of a child born on ``dob`` during the academic year containing ``on``.
 
-    Reception is 0, Year 1 is 1 … Year 13 is 13; nursery years are -1 (age 3) and -2 (age 2).
+    Reception is 0, Year 1 is 1 … Year 13 is 13; nursery years are -1 (age 3) and -2 (age 2); -3 is a
+    child who turns 2 during the year (a PEP is due from the early-years start age, a setting).
     """
     start = academic_year_start(on)
     return age_on(dob, date(start, 8, 31)) - 4
@@ -72,6 +73,8 @@ def year_group_label(group: int) -> str:
     """A year group in users' words: ``Reception``, ``Year 7``, ``Nursery (age 3)``."""
     if group == RECEPTION:
         return "Reception"
+    if group == RECEPTION - 3:
+        return "Early years (turns 2)"
     if group < RECEPTION:
         return f"Nursery (age {group + 4})"
     return f"Year {group}"
