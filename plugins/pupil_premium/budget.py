@@ -181,7 +181,7 @@ class BudgetService:
         school_names: dict[str, str] = {}
         allocations: list[Allocation] = []
         payments: list[PaymentEntry] = []
-        for summary in children.list(principal):
+        for summary in children.list(principal, with_facts=True):
             urn = summary.get("school_urn")
             if urn and urn not in school_names:
                 school_names[urn] = summary.get("school_name") or urn

@@ -183,7 +183,7 @@ class PupilPremiumService:
         Opens only the children whose index summary counts open requests (or has no PP+ facts yet)."""
         require(self.ctx.registry, principal, Capability.DECIDE_FUNDING)
         items: list[RequestView] = []
-        for summary in self.services.children.list(principal):
+        for summary in self.services.children.list(principal, with_facts=True):
             facts = facts_of(summary)
             if facts is not None and not facts.get("open"):
                 continue  # the index says nothing awaits a decision: no need to open the child

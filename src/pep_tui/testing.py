@@ -109,7 +109,7 @@ def find_child(services: Services, predicate: Callable[[Mapping[str, Any]], bool
     ``find_child(services, on_roll=False, stage="ks3")``. Raises ``LookupError`` naming the filter if
     no child matches.
     """
-    for summary in sorted(services.store.summaries().values(), key=lambda s: s["child_id"]):
+    for summary in sorted(services.store.summaries(with_facts=True).values(), key=lambda s: s["child_id"]):
         if all(summary.get(key) == value for key, value in where.items()) and (
             predicate is None or predicate(summary)
         ):

@@ -63,7 +63,7 @@ def ledger_from_every_record(cohort, pp: PupilPremiumService, principal, period:
 
 
 def test_every_summary_carries_the_pp_facts(cohort):
-    summaries = cohort.store.summaries()
+    summaries = cohort.store.summaries(with_facts=True)
     assert summaries and all(facts_of(s) is not None for s in summaries.values())
     assert any(facts_of(s)["open"] for s in summaries.values())
     assert any(facts_of(s)["alloc"] for s in summaries.values())
@@ -130,10 +130,10 @@ def test_summaries_without_pp_facts_are_read_from_the_records(cohort, pp, as_log
     fy = Period.financial("2025-26")
     expected_queue = full_scan_queue(cohort, pp, vs)
     expected_ledger = shape(ledger_from_every_record(cohort, pp, vs, fy))
-    state = cohort.store.index.read()
+    state = cohort.store.facts_index.read()
     stripped = {cid: {k: v for k, v in s.items() if k != "plugins"} for cid, s in state.summaries.items()}
-    cohort.store.index.write_base(stripped, cohort.store.summary_stamp())  # the same stamp: no refresh
-    assert all(summary_value(s, "pupil_premium") is None for s in cohort.store.summaries().values())
+    cohort.store.facts_index.write_base(stripped, cohort.store.summary_stamp())  # the same stamp: no refresh
+    assert all(summary_value(s, "pupil_premium") is None for s in cohort.store.summaries(with_facts=True).values())
     reads.clear()
     assert sorted((v.child_id, v.request.id) for v in pp.queue(vs)) == expected_queue
     assert shape(pp.budget.ledger(vs, fy)) == expected_ledger
@@ -150,7 +150,7 @@ def test_a_failing_summary_never_stops_a_decision(cohort, pp, pending_request, a
     monkeypatch.setitem(cohort.registry.summary_fields, "pupil_premium", SummaryField(name="pupil_premium", compute=broken))
     decision = pp.decide(vs, child_id, pep_id, request_id, "approve", on=date(2026, 2, 10))
     assert decision.approved_pence == 80_000
-    assert facts_of(cohort.store.summaries()[child_id]) is None
+    assert facts_of(cohort.store.facts()[child_id]) is None
     assert "RuntimeError" in cohort.registry.summary_errors["pupil_premium"]
     ledger = pp.budget.ledger(vs, Period.financial("2025-26"))
     assert any(a.request_id == request_id and a.amount_pence == 80_000 for a in ledger.allocations)

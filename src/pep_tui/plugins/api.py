@@ -255,7 +255,9 @@ class SummaryField:
     read those summaries instead of opening 10,000 child files. A summary field adds the plugin's own
     value to it: ``compute(child, peps)`` runs whenever the child's summary is built (every save of
     the child or one of their PEPs, a reindex, the start of a term) and its result is stored as
-    ``summary["plugins"][name]``.
+    ``summary["plugins"][name]``. Plugins' fields are kept with the child's other *facts*, apart from
+    what the children list reads, and come with the summaries only when asked for:
+    ``services.children.list(principal, with_facts=True)``.
 
     .. versionadded:: 1.1
 
@@ -297,9 +299,12 @@ class SummaryField:
 def summary_value(summary: Mapping[str, Any], name: str, default: Any = None) -> Any:
     """The value of summary field ``name`` in an index summary, or ``default`` when it has none.
 
-    A summary has none when it was made before the field existed (the plugin was installed since,
-    and the index has not been refreshed yet) or when the field's ``compute`` failed for that child.
-    Treat that as unknown, never as "nothing": read the child's record instead.
+    ``summary`` is one of the summaries ``services.children.list(principal, with_facts=True)``
+    returns (or a child's facts, as the store's ``facts()`` gives them). A summary listed without
+    facts has no plugin fields at all; one with facts has none when it was made before the field
+    existed (the plugin was installed since, and the index has not been refreshed yet) or when the
+    field's ``compute`` failed for that child. Treat that as unknown, never as "nothing": read the
+    child's record instead.
 
     .. versionadded:: 1.1
     """

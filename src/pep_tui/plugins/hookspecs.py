@@ -278,9 +278,11 @@ def register_summary_fields(register: Callable[[SummaryField], None]) -> None:
     ``compute(child, peps)`` runs whenever the child's summary is built: on every save of the child
     or one of their PEPs, on ``pep-tui store reindex`` and at the start of each term. Its JSON-able
     result is stored as ``summary["plugins"]["pupil_premium"]``; read it from the summaries that
-    ``services.children.list(principal)`` returns with
-    :func:`~pep_tui.plugins.api.summary_value`. ``name`` is your plugin's namespace (or
-    ``namespace.name``); two plugins can never register the same name.
+    ``services.children.list(principal, with_facts=True)`` returns with
+    :func:`~pep_tui.plugins.api.summary_value`. Plugins' fields are kept apart from what the children
+    list reads (so a large cohort's list opens fast), and plain ``list(principal)`` leaves them out:
+    ask for them where you use them. ``name`` is your plugin's namespace (or ``namespace.name``); two
+    plugins can never register the same name.
 
     It runs inside the store's save: keep it cheap (microseconds, not milliseconds), read only what
     it is given, and never write. An exception or a value that is not JSON-able never fails the save:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, can, in_scope, require
 from pep_tui.services.audit import AuditService
@@ -18,7 +19,7 @@ from pep_tui.services.imports import ImportService
 from pep_tui.services.peps import PEPService
 from pep_tui.services.principal import Principal
 from pep_tui.services.qa import QAService
-from pep_tui.services.report_facts import with_report_fields
+from pep_tui.services.report_facts import FACTS_KEY, with_report_fields
 from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
 from pep_tui.services.summary import make_summariser, summary_stamp, with_plugin_fields
@@ -36,6 +37,9 @@ class Services:
         store.summariser = with_plugin_fields(
             with_report_fields(make_summariser(registry, settings.policy, clock)), registry
         )
+        # The report facts and plugins' fields are kept out of the list index: only the screens that need
+        # them read them (store.facts(), children.list(..., with_facts=True)).
+        store.fact_keys = frozenset({FACTS_KEY, SUMMARY_PLUGINS_KEY})
         store.summary_stamp = summary_stamp(registry, clock)  # re-summarised each term and when fields change
         self.children = ChildService(self.ctx)
         self.peps = PEPService(self.ctx, self.children)

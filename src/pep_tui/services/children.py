@@ -22,10 +22,16 @@ class ChildService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def list(self, principal: Principal) -> list[dict[str, Any]]:
-        """Summaries of the children in the principal's scope (from the index; no child file is read)."""
+    def list(self, principal: Principal, with_facts: bool = False) -> list[dict[str, Any]]:
+        """Summaries of the children in the principal's scope (from the index; no child file is read).
+
+        ``with_facts=True`` adds each child's facts: the compliance report's (``"report"``) and the
+        plugins' summary fields (``"plugins"``, read with :func:`~pep_tui.plugins.api.summary_value`).
+        They are kept apart from the list and read only when asked for, so ask only where they are used.
+        """
         require(self.ctx.registry, principal, Capability.VIEW_CHILD)
-        return [s for s in self.ctx.store.summaries().values() if summary_in_scope(self.ctx.registry, principal, s)]
+        summaries = self.ctx.store.summaries(with_facts=with_facts)
+        return [s for s in summaries.values() if summary_in_scope(self.ctx.registry, principal, s)]
 
     def record(self, principal: Principal, child_id: str) -> ChildRecord:
         """A child with their PEPs; refused (without reading data out) if out of scope."""

@@ -123,7 +123,7 @@ class ImportService:
         """Maps from the council's child id and from UPN to pep-tui child ids (from the store's index)."""
         by_la: dict[str, str] = {}
         by_upn: dict[str, str] = {}
-        for child_id, summary in self.ctx.store.summaries().items():
+        for child_id, summary in self.ctx.store.summaries(with_facts=True).items():
             facts = summary.get(FACTS_KEY)
             if isinstance(facts, dict) and "la_child_id" in facts:
                 la_id = facts.get("la_child_id")
@@ -301,7 +301,7 @@ class ImportService:
         extract, problems = read_extract(table)
         today = self.ctx.today()
         cohort: list[CohortEntry] = []
-        for summary in self.children.list(principal):
+        for summary in self.children.list(principal, with_facts=True):
             facts = summary.get(FACTS_KEY)
             if not isinstance(facts, dict):
                 record = self.children.record(principal, summary["child_id"])

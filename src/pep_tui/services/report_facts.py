@@ -1,6 +1,8 @@
 """The per-child facts the compliance dashboard needs, kept in the store's index under ``"report"``.
 
-The dashboard reads these facts from the index summaries, so it never opens 10,000 child files. The
+The dashboard reads these facts from the index summaries, so it never opens 10,000 child files. They
+are one of the store's *fact keys*: kept in the facts index, apart from what the children list reads,
+and read with ``store.summaries(with_facts=True)`` (see :mod:`pep_tui.store.summaries`). The
 facts are dates and statuses, never judgements that depend on today: "overdue" and "in date" are
 worked out when the report is run. A summary written before these facts existed lacks the key; the
 report service then computes the facts from the child's record instead (:func:`facts_for`).

@@ -159,7 +159,7 @@ class ComplianceService:
         ratings: Counter[str] = Counter()
         routes: Counter[str] = Counter()
         stage_titles = {s.id: s.title for s in registry.ordered_stages()}
-        for summary in list(self.ctx.store.summaries().values()):
+        for summary in self.ctx.store.summaries(with_facts=True).values():
             if not summary_in_scope(registry, principal, summary):
                 continue
             facts = self._facts(summary, report)

@@ -1,7 +1,7 @@
 """Snapshots of a data folder: take (``pep-tui store backup``), list, rotate, verify and restore.
 
 A snapshot is a folder ``backups/<UTC time>-<label>/`` holding ``store.json``, ``staff.json``,
-``children/``, ``audit/``, ``index/`` and ``pending/`` as they were at one instant, plus
+``children/``, ``audit/``, ``index/``, ``facts/`` and ``pending/`` as they were at one instant, plus
 ``snapshot.json`` (written last: a snapshot without it is incomplete and ignored). It is taken under
 the store-wide lock held exclusively, so no change is half in it. Files the store only ever replaces
 atomically are hard-linked (cheap, and the live file is replaced, never changed, so the snapshot

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pep_tui.domain import AuditEvent, new_id, utcnow
 from pep_tui.store.errors import StoreError
 from pep_tui.store.locks import hold, partition_lock
 from pep_tui.store.pending import mark_child
 from pep_tui.store.records import ChildRecord
+from pep_tui.store.summaries import Entries, append_entries
 
 if TYPE_CHECKING:
     from pep_tui.store.repository import Store
@@ -45,7 +46,7 @@ def import_records(store: Store, records: list[ChildRecord], actor: str, role: s
             locks.enter_context(store.store_lock.shared())
             for record in batch:
                 locks.enter_context(hold(partition_lock(store.locks_dir, f"child.{record.child.id}")))
-            summaries: dict[str, dict[str, Any] | None] = {}
+            entries: dict[str, Entries] = {}
             markers: list[Path] = []
             for record in batch:
                 child = record.child.model_copy(update={"revision": max(record.child.revision, 1)})
@@ -53,12 +54,12 @@ def import_records(store: Store, records: list[ChildRecord], actor: str, role: s
                     raise StoreError(f"a child with id {child.id} already exists")
                 event = AuditEvent(id=new_id("ev"), at=now, actor=actor, role=role, action=action,
                                    child_id=child.id, new_revision=child.revision, detail={"peps": len(record.peps)})
-                summaries[child.id] = store.summariser(child, record.peps)
+                entries[child.id] = store.summarise(child, record.peps)
                 markers.append(mark_child(store.pending_dir, child.id))
                 store._write_child_file(child, record.peps, [event])
                 store.audit.append(event)
             with hold(partition_lock(store.locks_dir, "index")):
-                store.index.append(summaries, store._stamp())
+                append_entries(store, entries, store._stamp())
             for marker in markers:
                 marker.unlink(missing_ok=True)
     return len(records)

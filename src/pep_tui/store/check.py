@@ -67,7 +67,7 @@ def check_store(store: Store, modes: bool = True) -> CheckReport:
         store.staff.read()
     except (CorruptFile, ValueError) as exc:
         report.problems.append(f"{store.staff.path} does not read ({type(exc).__name__})")
-    fresh: dict[str, dict] = {}
+    fresh: dict[str, tuple[dict, dict]] = {}
     for path in sorted(store.children_dir.glob("*.json")):
         try:
             record = store.load_child(path.stem)
@@ -81,7 +81,7 @@ def check_store(store: Store, modes: bool = True) -> CheckReport:
         report.peps += len(record.peps)
         if len({p.id for p in record.peps}) != len(record.peps):
             report.problems.append(f"{path} holds the same PEP twice")
-        fresh[record.child.id] = store.summariser(record.child, record.peps)
+        fresh[record.child.id] = store.summarise(record.child, record.peps)
         _check_audit(store, record.child.id, report)
     _check_audit(store, None, report)
     _check_documents(store, report)
@@ -131,23 +131,30 @@ def _check_audit(store: Store, child_id: str | None, report: CheckReport) -> Non
     report.events += len(values)
 
 
-def _check_index(store: Store, fresh: dict[str, dict], report: CheckReport) -> None:
-    try:
-        state = store.index.read()
-    except IndexMissing:
-        report.problems.append("the index is missing; run 'pep-tui store reindex'")
-        return
-    except CorruptFile as exc:
-        report.problems.append(f"{exc.path} does not read; run 'pep-tui store reindex'")
-        return
-    indexed = set(state.summaries)
-    missing, extra = set(fresh) - indexed, indexed - set(fresh)
-    if missing or extra:
-        report.problems.append(f"the index lists {len(extra)} child(ren) with no file and misses {len(missing)}; "
-                               f"run 'pep-tui store reindex'")
-    behind = [cid for cid in fresh.keys() & indexed if state.summaries[cid] != fresh[cid]]
-    if behind:
-        report.warnings.append(f"{len(behind)} index entr(ies) differ from a fresh summary (dates move on; "
-                               f"'pep-tui store reindex' refreshes them)")
-    if state.skipped_lines:
-        report.warnings.append(f"{state.skipped_lines} index journal line(s) torn by a crash are ignored (harmless)")
+def _check_index(store: Store, fresh: dict[str, tuple[dict, dict]], report: CheckReport) -> None:
+    """Both indexes (the list and the facts, see :mod:`pep_tui.store.summaries`) match the child files."""
+    for part, index, what in ((0, store.index, "the index"), (1, store.facts_index, "the facts index")):
+        try:
+            state = index.read()
+        except IndexMissing:
+            if part == 1:
+                report.warnings.append("the facts index is missing; it is rebuilt when a report next needs it "
+                                       "(or by 'pep-tui store reindex')")
+            else:
+                report.problems.append("the index is missing; run 'pep-tui store reindex'")
+            continue
+        except CorruptFile as exc:
+            report.problems.append(f"{exc.path} does not read; run 'pep-tui store reindex'")
+            continue
+        indexed = set(state.summaries)
+        missing, extra = set(fresh) - indexed, indexed - set(fresh)
+        if missing or extra:
+            report.problems.append(f"{what} lists {len(extra)} child(ren) with no file and misses {len(missing)}; "
+                                   f"run 'pep-tui store reindex'")
+        behind = [cid for cid in fresh.keys() & indexed if state.summaries[cid] != fresh[cid][part]]
+        if behind:
+            report.warnings.append(f"{len(behind)} entr(ies) of {what} differ from a fresh summary (dates move "
+                                   f"on; 'pep-tui store reindex' refreshes them)")
+        if state.skipped_lines:
+            report.warnings.append(f"{state.skipped_lines} journal line(s) of {what} torn by a crash are ignored "
+                                   f"(harmless)")

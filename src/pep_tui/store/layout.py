@@ -7,6 +7,8 @@
     children/<child id>.json     one TinyDB file per child: table "child" (the record) and "peps"
     index/base-<g>.json          summaries of every child, generation g (see pep_tui.store.index)
     index/journal-<g>.jsonl      summaries saved since base g, one line per save
+    facts/base-<g>.json          the same for the facts read only on request (pep_tui.store.summaries)
+    facts/journal-<g>.jsonl
     staff.json                   staff records (TinyDB table "staff")
     audit/children/<id>.jsonl    the audit trail of one child (append-only)
     audit/store.jsonl            store-wide audit events: staff, backups, restores
@@ -33,15 +35,15 @@ from pep_tui.store.files import CorruptFile, load_json
 FORMAT = "pep-tui-store"
 #: The schema of a store this version of pep-tui writes. Older stores are upgraded on open
 #: (see :mod:`pep_tui.store.migrations`); newer ones are refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 META_FILE = "store.json"
 STAFF_FILE = "staff.json"
 RESTORE_MARKER = "restoring.json"
 #: The folders every store has.
-FOLDERS = ("children", "index", "audit", "audit/children", "pending", "locks", "backups")
+FOLDERS = ("children", "index", "facts", "audit", "audit/children", "pending", "locks", "backups")
 #: What a snapshot holds (files and folders, relative to the data folder).
-SNAPSHOT_PARTS = ("store.json", "staff.json", "children", "audit", "index", "plugin_documents")
+SNAPSHOT_PARTS = ("store.json", "staff.json", "children", "audit", "index", "facts", "plugin_documents")
 
 _CHILD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 

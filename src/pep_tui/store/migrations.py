@@ -65,8 +65,18 @@ def _v1_to_v2(root: Path) -> None:
     old_index.unlink(missing_ok=True)
 
 
+def _v2_to_v3(root: Path) -> None:
+    """Add ``facts/``: the heavy summary fields move there from ``index/`` on the first list.
+
+    Nothing else changes on disk; the version moves so that an older pep-tui, which would keep
+    writing full summaries into ``index/`` and leave ``facts/`` stale, refuses the folder.
+    """
+    for sub in FOLDERS:
+        ensure_dir(root / sub)
+
+
 #: ``STEPS[n]`` upgrades a folder from schema ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Path], None]] = {1: _v1_to_v2}
+STEPS: dict[int, Callable[[Path], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(root: Path) -> dict[str, Any]:

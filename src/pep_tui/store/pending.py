@@ -6,14 +6,15 @@ A change to a child is committed in this order, under the child's lock:
 2. replace the child's file atomically (the moment the change is made). The file also records the
    audit events of the change that wrote it, each with a unique id;
 3. append those audit events to the child's trail (fsynced);
-4. append the child's new summary to the index journal (fsynced);
+4. append the child's new facts to the facts journal and their new summary to the index journal
+   (each fsynced; see :mod:`pep_tui.store.summaries`);
 5. delete the marker.
 
 A process killed anywhere leaves the marker. The next process to touch that child (or to list
 children, read the child's audit trail, or check the store) repairs it: every event the child's file
 records that is not yet in the trail (by id) is appended (if the crash came before step 2, the file
-still records the previous change, whose events are already there), the index entry is re-summarised
-and the marker removed. Repair is idempotent, so a crash during repair is repaired the same way.
+still records the previous change, whose events are already there), the child's entries in both
+indexes are re-summarised and the marker removed. Repair is idempotent, so a crash during repair is repaired the same way.
 
 A feature plugin's document (see :mod:`pep_tui.store.plugin_documents`) works like a child's file, with
 the marker ``pending/doc.<namespace>.<name>.json`` and its audit event in the store-wide trail.

@@ -1,4 +1,4 @@
-"""Rebuilding the index of summaries from the child files (``pep-tui store reindex``)."""
+"""Rebuilding the indexes of summaries from the child files (``pep-tui store reindex``)."""
 
 from __future__ import annotations
 
@@ -6,78 +6,104 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from pep_tui.store.files import read_json_lines
-from pep_tui.store.index import IndexMissing
+from pep_tui.store.index import IndexMissing, SummaryIndex
 from pep_tui.store.locks import hold, partition_lock
+from pep_tui.store.summaries import readable, stale
 
 if TYPE_CHECKING:
     from pep_tui.store.repository import Store
 
+#: The summaries of each index being rebuilt: the list index's, then the facts index's (``None``:
+#: the facts index is left as it is).
+Scanned = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]] | None]
 
-def _position(store: Store) -> tuple[int | None, int]:
+
+def _position(index: SummaryIndex) -> tuple[int | None, int]:
     try:
-        gen = store.index.current_generation()
+        gen = index.current_generation()
     except IndexMissing:
         return None, 0
     try:
-        return gen, os.stat(store.index.journal_path(gen)).st_size
+        return gen, os.stat(index.journal_path(gen)).st_size
     except FileNotFoundError:
         return gen, 0
 
 
-def _scan(store: Store, only: set[str] | None) -> dict[str, dict[str, Any]]:
+def _scan(store: Store, only: set[str] | None) -> Scanned:
     from pep_tui.store.errors import NotFound
 
+    stamp = store.summary_stamp() if store.summary_stamp is not None else None
+
     if only is None:
-        summaries: dict[str, dict[str, Any]] = {}
+        lists: dict[str, dict[str, Any]] = {}
+        facts: dict[str, dict[str, Any]] | None = {}
         ids = sorted(p.stem for p in store.children_dir.glob("*.json"))
     else:
-        summaries = dict(store.index.read().summaries)
-        ids = sorted(only)
+        listed = store.index.read()
+        lists = dict(listed.summaries)
+        # A facts index that is missing or does not parse is not patched: it is rebuilt in full when it
+        # is next asked for, or by 'pep-tui store reindex'.
+        state = readable(store.facts_index)
+        facts = dict(state.summaries) if state is not None else None
+        # Both bases are written under the current stamp: re-summarise whatever either made under another.
+        ids = sorted(only | stale(listed, stamp) | (stale(state, stamp) if state is not None else set()))
     for child_id in ids:
         try:
             record = store.load_child(child_id)  # StoreCorrupt stops the rebuild: never index around damage
         except NotFound:
-            summaries.pop(child_id, None)
+            lists.pop(child_id, None)
+            if facts is not None:
+                facts.pop(child_id, None)
             continue
-        summaries[record.child.id] = store.summariser(record.child, record.peps)
-    return summaries
+        lists[record.child.id], child_facts = store.summarise(record.child, record.peps)
+        if facts is not None:
+            facts[record.child.id] = child_facts
+    return lists, facts
 
 
 def rebuild(store: Store, only: set[str] | None = None) -> int:
-    """Write a new index generation summarising every child file; returns the number of children.
+    """Write new generations of both indexes summarising every child file; returns the number of children.
 
     With ``only``, re-summarise just those children and keep the other summaries as they are.
 
     The whole rebuild holds the store-wide lock shared, like a save: saves go on, but a restore (which
-    replaces ``children/`` and ``index/``) waits until it is done, so an index scanned from the old
+    replaces ``children/`` and the indexes) waits until it is done, so an index scanned from the old
     files is never written over the restored one. The scan runs without the index lock; the journal
     lines saves appended meanwhile are replayed on top (a child's lines are appended in revision order,
-    so the last one wins). If the index was compacted during the scan, the scan is repeated, finally
-    under the index lock.
+    so the last one wins). If either index was compacted during the scan, the scan is repeated, finally
+    under the index lock. The facts base is written before the list base, so a crash between the two
+    leaves the list made under the old stamp, and the next list rebuilds again.
     """
     store.repair_pending()
     stamp = store.summary_stamp() if store.summary_stamp is not None else None
     index_lock = partition_lock(store.locks_dir, "index")
+    indexes = (store.index, store.facts_index)
     with store.store_lock.shared():
         for _attempt in range(2):
             with hold(index_lock):
-                gen0, offset = _position(store)
-            summaries = _scan(store, only)
+                before = [_position(index) for index in indexes]
+            scanned = _scan(store, only)
             with hold(index_lock):
-                if _position(store)[0] != gen0:
+                if [_position(index)[0] for index in indexes] != [gen for gen, _ in before]:
                     continue  # compacted meanwhile: scan again
-                if gen0 is not None:
-                    try:
-                        entries, _, _ = read_json_lines(store.index.journal_path(gen0), offset)
-                    except FileNotFoundError:
-                        entries = []
-                    _replay(summaries, entries)
-                store.index.write_base(summaries, stamp)
-                return len(summaries)
+                for index, summaries, (gen, offset) in zip(indexes, scanned, before, strict=True):
+                    if summaries is not None and gen is not None:
+                        try:
+                            entries, _, _ = read_json_lines(index.journal_path(gen), offset)
+                        except FileNotFoundError:
+                            entries = []
+                        _replay(summaries, entries)
+                return _write(store, scanned, stamp)
         with hold(index_lock):
-            summaries = _scan(store, only)
-            store.index.write_base(summaries, stamp)
-            return len(summaries)
+            return _write(store, _scan(store, only), stamp)
+
+
+def _write(store: Store, scanned: Scanned, stamp: str | None) -> int:
+    lists, facts = scanned
+    if facts is not None:
+        store.facts_index.write_base(facts, stamp)
+    store.index.write_base(lists, stamp)
+    return len(lists)
 
 
 def _replay(summaries: dict[str, dict[str, Any]], entries: list[Any]) -> None:

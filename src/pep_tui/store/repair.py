@@ -10,6 +10,7 @@ from pep_tui.store.files import AtomicJSONStorage, CorruptFile
 from pep_tui.store.layout import valid_child_id
 from pep_tui.store.locks import hold, partition_lock
 from pep_tui.store.pending import pending_partitions
+from pep_tui.store.summaries import append_entries
 
 if TYPE_CHECKING:
     from pep_tui.store.repository import Store
@@ -20,7 +21,7 @@ def repair_child(store: Store, child_id: str) -> bool:
 
     The child file names the audit events of the change that wrote it: any not yet in the trail is
     appended (if the crash came before the file was replaced, they are the previous change's, already
-    there). Then the index entry is re-summarised and the marker removed. ``False``: nothing to do.
+    there). Then the child's entries in both indexes are re-summarised and the marker removed. ``False``: nothing to do.
     """
     path = store.pending_dir / f"child.{child_id}.json"
     if not path.exists():
@@ -33,9 +34,9 @@ def repair_child(store: Store, child_id: str) -> bool:
         for event in last_change(store, child_id):
             if event.id is None or not store.audit.has(child_id, event.id):
                 store.audit.append(event)
-    summary = store.summariser(record.child, record.peps) if record is not None else None
+    entries = store.summarise(record.child, record.peps) if record is not None else None
     with hold(partition_lock(store.locks_dir, "index")):
-        store.index.append({child_id: summary}, store._stamp())
+        append_entries(store, {child_id: entries}, store._stamp())
     path.unlink(missing_ok=True)
     return True
 

@@ -9,8 +9,7 @@ raises :class:`StoreCorrupt` and is never overwritten; reads always see committe
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -45,20 +44,23 @@ from pep_tui.store.locks import StoreWideLock, hold, partition_lock
 from pep_tui.store.pending import mark_child, pending_partitions
 from pep_tui.store.records import ChildRecord, PEPChange, StoreKind, Summariser, default_summary
 from pep_tui.store.staff import StaffFile
+from pep_tui.store.summaries import REINDEX_REMEDY, IndexedSummaries, append_entries
 
 _TERMS = ("autumn", "spring", "summer")
-REINDEX_REMEDY = "the index is rebuilt from the child files by 'pep-tui store reindex'"
 
 
-class Store:
-    """A data folder opened for use. Cheap to create; keeps only the index of summaries in memory.
+class Store(IndexedSummaries):
+    """A data folder opened for use. Cheap to create; keeps only the indexes of summaries in memory.
 
-    ``summariser(child, peps)`` makes a child's index entry; ``summary_stamp()`` names what the
-    summaries depend on besides the child (the services use the school term): when it changes, the
-    index is rebuilt before the next list.
+    ``summariser(child, peps)`` makes a child's index entry; the entries under ``fact_keys`` are kept
+    in a second index read only by :meth:`facts` (see :mod:`pep_tui.store.summaries`).
+    ``summary_stamp()`` names what the summaries depend on besides the child (the services use the
+    school term): when it changes, the index is rebuilt before the next list.
     """
 
-    def __init__(self, root: Path, meta: dict[str, Any], summariser: Summariser | None = None) -> None:
+    def __init__(
+        self, root: Path, meta: dict[str, Any], summariser: Summariser | None = None, fact_keys: Collection[str] = (),
+    ) -> None:
         self.root = root
         self.meta = meta
         self.kind: StoreKind = meta["kind"]
@@ -69,6 +71,9 @@ class Store:
         self.pending_dir = root / "pending"
         self.backups_dir = root / "backups"
         self.index = SummaryIndex(root / "index")
+        self.facts_index = SummaryIndex(root / "facts")
+        #: Keys of a summary kept in the facts index, not the list index (see pep_tui.store.summaries).
+        self.fact_keys: frozenset[str] = frozenset(fact_keys)
         self.staff = StaffFile(self)
         self.audit = AuditLog(root / "audit")
         self.audit.before_read = self._repair_before_reading
@@ -77,7 +82,10 @@ class Store:
     # --- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, root: Path | str, kind: StoreKind = "live", summariser: Summariser | None = None) -> Store:
+    def create(
+        cls, root: Path | str, kind: StoreKind = "live", summariser: Summariser | None = None,
+        fact_keys: Collection[str] = (),
+    ) -> Store:
         """Create a new, empty store in ``root`` (which must be empty or absent)."""
         root = Path(root).expanduser()
         if (root / META_FILE).exists():
@@ -89,7 +97,8 @@ class Store:
         for sub in FOLDERS:
             ensure_dir(root / sub)
         meta = {"format": FORMAT, "schema": SCHEMA_VERSION, "kind": kind, "created_at": utcnow().isoformat()}
-        store = cls(root, meta, summariser)
+        store = cls(root, meta, summariser, fact_keys)
+        store.facts_index.write_base({}, None)
         store.index.write_base({}, None)
         atomic_write_bytes(root / META_FILE, dump_json(meta))  # last: the folder is a store from here on
         return store
@@ -101,11 +110,13 @@ class Store:
         expect_kind: StoreKind | None = None,
         summariser: Summariser | None = None,
         check_index: bool = True,
+        fact_keys: Collection[str] = (),
     ) -> Store:
         """Open an existing store; refuse a missing, corrupt, half-restored or wrong-kind one clearly.
 
         An older schema is upgraded first (after a snapshot); see :mod:`pep_tui.store.migrations`.
-        ``check_index=False`` opens despite a damaged index (for ``pep-tui store reindex``).
+        ``check_index=False`` opens despite a damaged index (for ``pep-tui store reindex``). Pass
+        ``fact_keys`` with ``summariser`` (interrupted changes are repaired on open).
         """
         from pep_tui.store.backup import newest_backup
         from pep_tui.store.migrations import upgrade
@@ -127,7 +138,7 @@ class Store:
             raise WrongStoreKind(f"{root} is a live store; training sessions need their own sandbox ('pep-tui demo')")
         if meta.get("schema", 0) < SCHEMA_VERSION:
             meta = upgrade(root)
-        store = cls(root, meta, summariser)
+        store = cls(root, meta, summariser, fact_keys)
         for sub in FOLDERS:
             ensure_dir(root / sub)
         try:
@@ -220,14 +231,14 @@ class Store:
 
     def _commit(self, child: Child, peps: list[PEP], events: list[AuditEvent]) -> None:
         """Make one change to a child (caller holds its lock): mark, file, audit, index, unmark."""
-        summary = self.summariser(child, peps)  # before writing anything: a failure here changes nothing
+        entries = self.summarise(child, peps)  # before writing anything: a failure here changes nothing
         events = [e.model_copy(update={"id": new_id("ev")}) for e in events]
         marker = mark_child(self.pending_dir, child.id)
         self._write_child_file(child, peps, events)
         for event in events:
             self.audit.append(event)
         with hold(partition_lock(self.locks_dir, "index")):
-            self.index.append({child.id: summary}, self._stamp())
+            append_entries(self, {child.id: entries}, self._stamp())
         marker.unlink(missing_ok=True)
 
     def create_child(self, child: Child, actor: str, role: str) -> Child:
@@ -356,42 +367,6 @@ class Store:
         elif valid_child_id(child_id) and (self.pending_dir / f"child.{child_id}.json").exists():
             with self.changing(f"child.{child_id}"):
                 self._repair_child(child_id)
-
-    # --- index --------------------------------------------------------------------------------
-
-    def summaries(self) -> dict[str, dict[str, Any]]:
-        """Per-child summaries by child id: fresh (validated against the files on every call)."""
-        if os.listdir(self.pending_dir):
-            self.repair_pending()
-        try:
-            state = self.index.read()
-        except IndexMissing:
-            self.reindex()
-            state = self.index.read()
-        except CorruptFile as exc:
-            raise self.corrupt(exc, REINDEX_REMEDY) from None
-        stamp = self._stamp()
-        if stamp is not None and state.stamp != stamp:
-            from pep_tui.store.reindex import rebuild
-
-            # Re-summarise only the children summarised under another stamp (all of them when the term
-            # has changed; none in a store created this term), then record the new stamp.
-            rebuild(self, only={cid for cid in state.summaries if state.entry_stamps.get(cid, state.stamp) != stamp})
-            state = self.index.read()
-        return state.summaries
-
-    def _stamp(self) -> str | None:
-        return self.summary_stamp() if self.summary_stamp is not None else None
-
-    def reindex(self) -> int:
-        """Rebuild the whole index from the child files; returns the number of children.
-
-        Saves go on meanwhile: the journal lines they append during the scan are replayed on top.
-        A child file that does not parse stops the rebuild with :class:`StoreCorrupt`.
-        """
-        from pep_tui.store.reindex import rebuild
-
-        return rebuild(self)
 
     # --- staff --------------------------------------------------------------------------------
 
