@@ -17,7 +17,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from pep_tui.domain.reference import default_bank_holidays
 from pep_tui.domain.school_year import EarlyYearsStart
+from pep_tui.domain.working_days import WorkingCalendar
 
 SETTINGS_FILE = "settings.toml"
 
@@ -107,11 +109,8 @@ class Policy(BaseModel):
             raise ValueError(f"signoff_chain: finalise comes after submit; got {chain}")
         return chain
 
-    def calendar(self):  # -> WorkingCalendar
+    def calendar(self) -> WorkingCalendar:
         """The working-day calendar for this policy's holidays."""
-        from pep_tui.domain.reference import default_bank_holidays
-        from pep_tui.domain.working_days import WorkingCalendar
-
         holidays = self.bank_holidays if self.bank_holidays is not None else default_bank_holidays()
         return WorkingCalendar(holidays)
 
