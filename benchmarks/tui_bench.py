@@ -64,8 +64,21 @@ def child_first_screen(folder: str, spawned_at: float) -> None:
             result["rows"] = len(app.screen.view)
 
     asyncio.run(run())
-    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak RSS. ``ru_maxrss`` is not used on Linux: after fork and exec it keeps
+    the parent's peak (here, the process that built the cohort), whereas ``VmHWM`` starts afresh."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def interactive(folder: Path) -> dict[str, float]:
