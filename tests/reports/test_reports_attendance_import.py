@@ -86,7 +86,7 @@ def test_bad_codes_dates_and_duplicates_are_reported_and_nothing_is_written(coho
     result = cohort.imports.attendance(vs, data, name="register.csv")
     assert [str(p) for p in result.rejected] == [
         "line 3: CODE 'ZZ' is not a national attendance code",
-        "line 4: CODE 'H' (Holiday authorised by the school (retired)) was retired on 01/08/2024 and cannot be "
+        "line 4: CODE 'H' (Holiday authorised by the school (retired)) was retired on 19/08/2024 and cannot be "
         "used for 13/01/2026",
         "line 5: SESSION 'XX' should be AM or PM",
         "line 6: duplicate of line 2; ignored",

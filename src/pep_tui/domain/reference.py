@@ -47,10 +47,19 @@ class AttendanceCode:
     category: str  # present | approved_off_site | authorised | unauthorised | not_counted
     meaning: str
     retired_from: date | None
+    introduced_from: date | None = None
 
     def valid_on(self, day: date) -> bool:
-        """Whether the code may be used on ``day`` (retired codes only before their retirement)."""
-        return self.retired_from is None or day < self.retired_from
+        """Whether the code may be used on ``day``: not before it came in, not after it was retired."""
+        return self.why_not_on(day) is None
+
+    def why_not_on(self, day: date) -> str | None:
+        """Why the code cannot be used on ``day`` (in words), or ``None`` if it can."""
+        if self.introduced_from is not None and day < self.introduced_from:
+            return f"came into use on {self.introduced_from:%d/%m/%Y}"
+        if self.retired_from is not None and day >= self.retired_from:
+            return f"was retired on {self.retired_from:%d/%m/%Y}"
+        return None
 
 
 @cache
@@ -63,6 +72,7 @@ def attendance_codes() -> dict[str, AttendanceCode]:
             category=row["category"],
             meaning=row["meaning"],
             retired_from=date.fromisoformat(row["retired_from"]) if row["retired_from"] else None,
+            introduced_from=date.fromisoformat(row["introduced_from"]) if row["introduced_from"] else None,
         )
         for row in reader
     }

@@ -1,8 +1,8 @@
 """Attendance from a school's CSV: per session with the national codes, or termly totals.
 
 Per-session files have ``CHILD`` or ``UPN``, ``DATE``, ``SESSION`` (AM/PM) and ``CODE`` columns; the
-codes are the national set in force from August 2024 (``data/attendance_codes.csv``) and a retired
-code (``H``, old ``Y``, ``J``) is accepted only for a date before its retirement. Totals files have
+codes are the national set in force from 19 August 2024 (``data/attendance_codes.csv``): a retired
+code (``H``, old ``Y``, ``J``) is accepted only before that day, a code introduced then only after. Totals files have
 ``POSSIBLE``, ``PRESENT``, ``AUTHORISED`` and ``UNAUTHORISED`` sessions (and optionally
 ``SUSPENSIONS``, ``SUSPENSION_DAYS``, ``PART_TIME``).
 
@@ -150,9 +150,9 @@ def check_sessions(table: CsvTable, today: date, progress: Progress | None = Non
         if code is None:
             errors.append(f"{code_column} {raw_code!r} is not a national attendance code" if raw_code
                           else f"{code_column} is empty")
-        elif day is not None and not code.valid_on(day):
-            errors.append(f"{code_column} {code.code!r} ({code.meaning}) was retired on "
-                          f"{code.retired_from:%d/%m/%Y} and cannot be used for {day:%d/%m/%Y}")
+        elif day is not None and (why := code.why_not_on(day)):
+            errors.append(f"{code_column} {code.code!r} ({code.meaning}) {why} and cannot be used for "
+                          f"{day:%d/%m/%Y}")
         if errors:
             problems.append(RowProblem(line, "; ".join(errors)))
             if ident is not None:
