@@ -126,3 +126,20 @@ def test_a_change_by_another_process_is_seen_on_the_next_read(tmp_path: Path) ->
     assert second.load_child("child_0000").child.placement == "Residential home"
     first.create_child(w.make_child(7), "sw.amara", "social_worker")
     assert "child_0007" in second.summaries()
+
+
+def test_a_damaged_child_with_an_unfinished_change_does_not_lock_others_out_of_the_list(
+        store_with_backup, capsys) -> None:
+    store, snapshot = store_with_backup
+    path = store.root / "children" / "child_0001.json"
+    path.write_bytes(b"\x00 torn")
+    marker = store.pending_dir / "child.child_0001.json"
+    marker.write_bytes(b"")
+    reopened = Store.open(store.root, summariser=store.summariser)  # opening repairs what it can
+    assert set(reopened.summaries()) == {"child_0000", "child_0001", "child_0002"}
+    assert "children/child_0001.json cannot be read" in capsys.readouterr().err
+    assert marker.exists() and path.read_bytes() == b"\x00 torn"
+    with pytest.raises(StoreCorrupt) as err:
+        reopened.load_child("child_0001")
+    assert str(snapshot) in str(err.value)
+    assert reopened.load_child("child_0002").child.id == "child_0002"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from pep_tui.domain import AuditEvent
-from pep_tui.store.errors import NotFound
+from pep_tui.store.errors import NotFound, StoreCorrupt
 from pep_tui.store.files import AtomicJSONStorage, CorruptFile
 from pep_tui.store.layout import valid_child_id
 from pep_tui.store.locks import hold, partition_lock
@@ -75,6 +76,13 @@ def repair_pending(store: Store) -> list[str]:
                 continue  # not a marker this store wrote
         elif valid_child_id(key):
             with store.changing(f"child.{key}"):
-                if repair_child(store, key):
-                    repaired.append(key)
+                try:
+                    if repair_child(store, key):
+                        repaired.append(key)
+                except StoreCorrupt as exc:
+                    # One unreadable child file must not lock every user out of the list: its marker
+                    # stays, opening that child still refuses (naming the file and the newest backup),
+                    # and 'pep-tui store check' reports it.
+                    print(f"pep-tui: {exc.path} cannot be read; the list may show its last known summary "
+                          f"(run 'pep-tui store check')", file=sys.stderr)
     return repaired
