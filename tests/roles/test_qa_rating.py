@@ -124,3 +124,12 @@ def test_precheck_is_not_shown_to_the_childs_or_familys_view(cohort, as_login) -
     row = next(r for r in cohort.children.list(parent) if r["current_pep_id"])
     with pytest.raises(PermissionDenied):
         cohort.qa.precheck(parent, row["child_id"], row["current_pep_id"])
+
+
+def test_the_queue_shows_which_submissions_are_already_rated(cohort, as_login) -> None:
+    vs = as_login("vs.head")
+    row = next(r for r in cohort.qa.queue(vs) if r["rating"] is None)
+    pep = cohort.store.load_child(row["child_id"]).pep(row["pep_id"])
+    cohort.qa.rate(vs, row["child_id"], row["pep_id"], "amber", {}, "Targets need dates.", {}, pep.revision)
+    rated = next(r for r in cohort.qa.queue(vs) if r["pep_id"] == row["pep_id"])
+    assert rated["rating"] == "amber"

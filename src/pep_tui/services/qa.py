@@ -176,7 +176,8 @@ class QAService:
         """Submitted (or finalised) PEPs awaiting the Virtual School, longest waiting first, as summaries.
 
         Each row: ``child_id``, ``name``, ``school_name``, ``year_label``, ``pep_id``, ``term``, ``status``,
-        ``waiting_for``, ``submitted_on``, ``days_waiting``, ``resubmission``, ``last_qa``.
+        ``waiting_for``, ``submitted_on``, ``days_waiting``, ``resubmission``, ``last_qa``, and
+        ``rating``: this submission's rating when the Virtual School has already rated it, else ``None``.
         """
         require(self.ctx.registry, principal, Capability.RATE_QA)
         today = self.ctx.today()
@@ -193,6 +194,7 @@ class QAService:
                     "waiting_for": item.get("waiting_for"), "submitted_on": submitted,
                     "days_waiting": (today - submitted).days if submitted else None,
                     "resubmission": bool(item.get("resubmission")), "last_qa": summary.get("last_qa"),
+                    "rating": item.get("rating"),
                 })
         return sorted(rows, key=lambda r: (r["submitted_on"] or date.max, r["name"] or ""))
 

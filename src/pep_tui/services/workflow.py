@@ -75,6 +75,12 @@ def next_step(pep: PEP, chain: list[str]) -> str | None:
     return next((step for step in chain if step not in done), None)
 
 
+def rated_since_submission(pep: PEP) -> bool:
+    """Whether the Virtual School has rated the PEP's latest submission."""
+    submitted = [s.at for s in pep.sign_offs if s.step == "submit"]
+    return bool(submitted) and any(r.at >= submitted[-1] for r in pep.qa_ratings)
+
+
 def last_submitted(pep: PEP) -> date | None:
     """The date of the PEP's latest submission, if any."""
     dates = [s.at.date() for s in pep.sign_offs if s.step == "submit"]
@@ -98,6 +104,8 @@ def awaiting_qa(peps: list[PEP], chain: list[str]) -> list[dict[str, Any]]:
                 "waiting_for": next_step(pep, chain),
                 "submitted_on": submitted.isoformat() if submitted else None,
                 "resubmission": any(s.step == "return" for s in pep.sign_offs),
+                "rated": rated_since_submission(pep),
+                "rating": pep.qa_rating.overall if rated_since_submission(pep) else None,
             })
     return out
 
@@ -202,10 +210,8 @@ class WorkflowService:
         self._expect_step(pep, "approve")
         if pep.status not in AWAITING_STATUSES:
             raise WorkflowError(f"the {pep.term_ref.label} PEP has not been submitted")
-        if self.ctx.settings.policy.approve_requires_rating:
-            submitted = [s.at for s in pep.sign_offs if s.step == "submit"]
-            if not any(r.at >= submitted[-1] for r in pep.qa_ratings):
-                raise WorkflowError("rate this submission's quality before approving it")
+        if self.ctx.settings.policy.approve_requires_rating and not rated_since_submission(pep):
+            raise WorkflowError("rate this submission's quality before approving it")
         errors = self._errors(record, pep)
         if errors:
             raise WorkflowError(f"{len(errors)} problem(s) must be fixed first; return the PEP: {errors[0]}")

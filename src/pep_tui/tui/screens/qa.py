@@ -67,7 +67,10 @@ class QAQueueScreen(Screen[None]):
         for index, row in enumerate(self.rows):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(f"{clean(row.get('name') or row.get('child_id')):<24}", style="bold")
-            line.append(f" {clean(row.get('year_label') or ''):<16} {clean(row.get('school_name') or '-')}")
+            rating = row.get("rating")
+            line.append(f" {'rated ' + clean(rating) if rating else 'to rate':<12}",
+                        style="green" if rating else "yellow")
+            line.append(f" {clean(row.get('year_label') or ''):<10} {clean(row.get('school_name') or '-')}")
             options.add_option(Option(line, id=str(index)))
         if self.rows:
             options.highlighted = 0
