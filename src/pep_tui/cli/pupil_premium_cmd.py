@@ -4,11 +4,11 @@ ledger (as a table or CSV). Available when the Pupil Premium Plus plugin is inst
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, table
+from pep_tui.domain.text import show_control
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -81,12 +81,9 @@ def _open(args: argparse.Namespace):
     return pupil_premium(services), principal
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _plain(value: object) -> str:
     """Text from the records, safe for a terminal: control characters shown as ``\\xNN``, one line."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if value is None else str(value))
+    return show_control("" if value is None else str(value), one_line=True)
 
 
 def _pence(text: str) -> int:

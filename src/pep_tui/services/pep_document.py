@@ -19,9 +19,10 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from pep_tui.domain.text import drop_control
+
 BlockKind = Literal["title", "heading", "subheading", "field", "paragraph", "note", "table"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 #: A record id made by pep-tui (``new_id``): a short prefix, ``_``, then hex digits.
 _INTERNAL_ID = re.compile(r"^[a-z]{1,8}_[0-9a-f]{8,}$")
 #: Printed on every page of a document made from a training sandbox.
@@ -32,7 +33,7 @@ def plain(value: object) -> str:
     """Text safe for a document: control characters dropped, tabs as spaces, line breaks kept."""
     text = "" if value is None else str(value)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _CONTROL.sub("", text)
+    return drop_control(text)
 
 
 @dataclass

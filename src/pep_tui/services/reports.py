@@ -35,6 +35,7 @@ from pep_tui.plugins.api import Capability
 from pep_tui.services.access import require, summary_in_scope
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.principal import Principal
+from pep_tui.services.qa import scale_values
 from pep_tui.services.report_facts import FACTS_KEY, FACTS_VERSION, facts_for, iso, term_key
 from pep_tui.store import NotFound
 
@@ -216,7 +217,7 @@ class ComplianceService:
         report.by_year_group = {year_group_label(g): n for g, n in sorted(groups.items())}
         status_order = ["not_started", "in_progress", "returned", "submitted", "finalised", "approved"]
         report.pep_status = {s: statuses.get(s, 0) for s in status_order if statuses.get(s) or s != "finalised"}
-        scale = _scale_values(policy.qa_scale)
+        scale = scale_values(policy.qa_scale)
         report.qa_ratings = {v: ratings.get(v, 0) for v in scale} | {
             v: n for v, n in sorted(ratings.items()) if v not in scale
         }
@@ -307,7 +308,3 @@ class _ChildFigures:
             b.persistent_absence += is_persistent_absence(possible, present, threshold)
             b.part_time_timetable += self.attendance["part_time_timetable"]
             b.suspended += self.attendance["suspensions"] > 0
-
-
-def _scale_values(scale: str) -> list[str]:
-    return ["gold", "green", "amber", "red"] if scale == "ggar" else ["green", "amber", "red"]

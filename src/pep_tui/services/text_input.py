@@ -6,23 +6,21 @@ with a message naming the field, so nothing stored can later drive a terminal.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from pep_tui.domain.text import find_control
 from pep_tui.services.errors import FieldProblem, InvalidInput
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character_problems(value: Any, path: str = "") -> list[FieldProblem]:
     """Every string inside ``value`` (dicts and lists walked) that holds a control character."""
     problems: list[FieldProblem] = []
     if isinstance(value, str):
-        found = _CONTROL.search(value)
+        found = find_control(value)
         if found:
             problems.append(FieldProblem(
                 path or "(text)",
-                f"contains a control character ({found.group()!r}); type plain text only",
+                f"contains a control character ({found!r}); type plain text only",
             ))
     elif isinstance(value, dict):
         for key, item in value.items():

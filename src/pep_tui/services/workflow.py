@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, PEPStatus, SignOff, TermRef, new_id, utcnow
+from pep_tui.domain.text import drop_control
 from pep_tui.plugins.api import Capability, Severity
 from pep_tui.services.access import PermissionDenied, can, require, role_of
 from pep_tui.services.children import ChildService
@@ -110,12 +111,9 @@ def awaiting_qa(peps: list[PEP], chain: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\n\t") | {127: None}
-
-
 def _clean_text(value: str, field: str, where: str) -> str:
     """Trimmed text without control characters (never sent to a terminal); blank or too long is refused."""
-    text = (value or "").translate(_CONTROL).strip()
+    text = drop_control(value or "").strip()
     if not text:
         raise InvalidInput(where, [FieldProblem(field, "must not be blank")])
     if len(text) > MAX_TEXT:
@@ -201,7 +199,7 @@ class WorkflowService:
         self._expect_step(pep, "acknowledge")
         if len(note) > MAX_TEXT:
             raise InvalidInput("Acknowledgement", [FieldProblem("note", f"must be at most {MAX_TEXT} characters")])
-        return self._sign(principal, pep, "acknowledge", expected_revision, note=note.translate(_CONTROL).strip())
+        return self._sign(principal, pep, "acknowledge", expected_revision, note=drop_control(note).strip())
 
     def approve(self, principal: Principal, child_id: str, pep_id: str, expected_revision: int) -> PEP:
         """Approve a PEP (the last step). From then on it is read-only; corrections supersede it."""

@@ -8,21 +8,9 @@ replaced by visible escapes so nothing reaches the terminal as a command.
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _visible(match: re.Match[str]) -> str:
-    char = match.group(0)
-    code = ord(char)
-    if code == 0x1B:
-        return "\\x1b"
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}"
+from pep_tui.domain.text import show_control
 
 
 def clean(value: object, *, newlines: bool = False) -> str:
@@ -35,7 +23,7 @@ def clean(value: object, *, newlines: bool = False) -> str:
     text = text.replace("\t", "    ").replace("\r\n", "\n").replace("\r", "\n")
     if not newlines:
         text = text.replace("\n", " ")
-    return _CONTROL.sub(_visible, text)
+    return show_control(text)
 
 
 def literal(value: object, style: str = "", *, newlines: bool = False) -> Text:
