@@ -100,13 +100,14 @@ def awaiting_qa(peps: list[PEP], chain: list[str]) -> list[dict[str, Any]]:
     for pep in peps:
         if pep.superseded_by is None and pep.status in AWAITING_STATUSES:
             submitted = last_submitted(pep)
+            rated = rated_since_submission(pep)
             out.append({
                 "pep_id": pep.id, "term": pep.term_ref.label, "status": pep.status.value,
                 "waiting_for": next_step(pep, chain),
                 "submitted_on": submitted.isoformat() if submitted else None,
                 "resubmission": any(s.step == "return" for s in pep.sign_offs),
-                "rated": rated_since_submission(pep),
-                "rating": pep.qa_rating.overall if rated_since_submission(pep) else None,
+                "rated": rated,
+                "rating": pep.qa_rating.overall if rated else None,
             })
     return out
 
