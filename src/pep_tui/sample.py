@@ -34,6 +34,7 @@ from pep_tui.domain import (
     pep_required,
     year_group,
 )
+from pep_tui.domain.care import Allocation, AllocationKind, current_value, initial_allocations
 from pep_tui.domain.reference import read_data_text
 from pep_tui.domain.upn import make_upn
 from pep_tui.plugins.api import SampleCohort, SampleContext, SectionContext
@@ -221,6 +222,7 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
                                      scope=StaffScope(child_ids=[child_id])))
         if i == 5:
             child = child.model_copy(update={"family_access": ["parent.pat"]})
+        child = child.model_copy(update={"allocations": _sample_allocations(child)})
         cohort.children.append(child)
         cohort.stories[child_id] = story
         # Section content draws from its own per-child RNG, so a plugin changing its sample data never
@@ -233,6 +235,21 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
     for _plugin, contributor in registry.sample_contributors:
         contributor(cohort)
     return cohort
+
+
+def _sample_allocations(child: Child) -> list[Allocation]:
+    """The allocation history of a sample child: what the record says, from entering care; a child who
+    moved school has the old school until the move."""
+    found = initial_allocations(child, "vs.head", "sample")
+    move = child.school_moves[-1] if child.school_moves else None
+    if move is None or not move.from_urn:
+        return found
+    start = child.date_entered_care or child.date_of_birth
+    rest = [a for a in found if a.kind is not AllocationKind.SCHOOL]
+    return [*rest,
+            Allocation(kind=AllocationKind.SCHOOL, value=[move.from_urn], start=start, recorded_by="vs.head", source="sample"),
+            Allocation(kind=AllocationKind.SCHOOL, value=current_value(child, AllocationKind.SCHOOL),
+                       start=max(move.on, start), recorded_by="vs.head", source="sample")]
 
 
 def _current_state(i: int, story: dict[str, Any]) -> PEPStatus | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from pep_tui.domain.care import Allocation, CarePeriod, LeavingReason
 from pep_tui.domain.upn import validate_upn
 
 
@@ -85,6 +86,7 @@ class Child(BaseModel):
     social_worker: str | None = None
     designated_teacher: str | None = None
     carer: str | None = None
+    joint_carers: list[str] = Field(default_factory=list, description="Other carers in the same placement")
     iro: str | None = None
     young_person_login: str | None = Field(default=None, description="The child's own pep-tui login")
     family_access: list[str] = Field(default_factory=list, description="Parent/family logins the SW has enabled")
@@ -92,6 +94,12 @@ class Child(BaseModel):
     ehcp_review_date: date | None = None
     care_plan_reviews: list[date] = Field(default_factory=list)
     left_care_on: date | None = None
+    left_care_reason: LeavingReason | None = None
+    past_care_periods: list[CarePeriod] = Field(
+        default_factory=list, description="Earlier periods of care, kept when the child came back into care")
+    allocations: list[Allocation] = Field(
+        default_factory=list, description="Dated allocations (who, which school, which placement) with history; "
+        "see pep_tui.domain.care")
     import_snapshot: dict[str, str] | None = Field(
         default=None,
         description="The values last imported from the social-care system, by field name, so that a later "
@@ -103,6 +111,11 @@ class Child(BaseModel):
     def display_name(self) -> str:
         """Preferred (or first) name and last name."""
         return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @property
+    def carers(self) -> list[str]:
+        """Every carer's login: the main carer first."""
+        return ([self.carer] if self.carer else []) + list(self.joint_carers)
 
     @property
     def has_ehcp(self) -> bool:

@@ -10,6 +10,7 @@ from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, can, in_scope, require
 from pep_tui.services.audit import AuditService
+from pep_tui.services.care import CareService
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.delegation import DelegationService
@@ -41,7 +42,9 @@ class Services:
         # them read them (store.facts(), children.list(..., with_facts=True)).
         store.fact_keys = frozenset({FACTS_KEY, SUMMARY_PLUGINS_KEY})
         store.summary_stamp = summary_stamp(registry, clock)  # re-summarised each term and when fields change
+        store.summary_today = clock  # and a child's entry on the day a dated allocation takes effect
         self.children = ChildService(self.ctx)
+        self.care = CareService(self.ctx, self.children)
         self.peps = PEPService(self.ctx, self.children)
         self.staff = StaffService(self.ctx)
         self.reports = ComplianceService(self.ctx)

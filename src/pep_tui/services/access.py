@@ -43,7 +43,7 @@ def in_scope(registry: Registry, principal: Principal, child: Child) -> bool:
         case ScopeKind.DELEGATED:
             return child.id in scope.child_ids
         case ScopeKind.PLACEMENT:
-            return child.carer == login
+            return child.carer == login or login in child.joint_carers
         case ScopeKind.OWN:
             return child.young_person_login == login or child.id in scope.child_ids
         case ScopeKind.FAMILY:
@@ -71,7 +71,7 @@ def summary_in_scope(registry: Registry, principal: Principal, summary: dict) ->
         case ScopeKind.DELEGATED:
             return summary.get("child_id") in principal.scope.child_ids
         case ScopeKind.PLACEMENT:
-            return summary.get("carer") == login
+            return summary.get("carer") == login or login in summary.get("joint_carers", ())
         case ScopeKind.OWN:
             return summary.get("young_person_login") == login or summary.get("child_id") in principal.scope.child_ids
         case ScopeKind.FAMILY:

@@ -6,7 +6,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pep_tui.domain import Child, new_id
+from pep_tui.domain import Child, new_id, utcnow
+from pep_tui.domain.care import (
+    Allocation,
+    AllocationKind,
+    current_value,
+    effective,
+    initial_allocations,
+)
 from pep_tui.plugins.api import Capability
 from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
 from pep_tui.services.context import ServiceContext
@@ -22,8 +29,11 @@ class ChildService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def list(self, principal: Principal, with_facts: bool = False) -> list[dict[str, Any]]:
+    def list(self, principal: Principal, with_facts: bool = False, include_closed: bool = False) -> list[dict[str, Any]]:
         """Summaries of the children in the principal's scope (from the index; no child file is read).
+
+        Children who have left care are left out unless ``include_closed`` (their ``status`` is
+        ``"closed"``; reports and exports for the time they were looked after still count them).
 
         ``with_facts=True`` adds each child's facts: the compliance report's (``"report"``) and the
         plugins' summary fields (``"plugins"``, read with :func:`~pep_tui.plugins.api.summary_value`).
@@ -31,7 +41,22 @@ class ChildService:
         """
         require(self.ctx.registry, principal, Capability.VIEW_CHILD)
         summaries = self.ctx.store.summaries(with_facts=with_facts)
-        return [s for s in summaries.values() if summary_in_scope(self.ctx.registry, principal, s)]
+        return [s for s in summaries.values() if summary_in_scope(self.ctx.registry, principal, s)
+                and (include_closed or s.get("status", "open") != "closed")]
+
+    def resolve(self, principal: Principal, text: str) -> str:
+        """The internal id of the child in scope whose internal id, LA child id or UPN is ``text``
+        (closed records included). Refused when none or several match; the message says which."""
+        from pep_tui.services.child_lookup import resolve_summary
+
+        return resolve_summary(self.list(principal, include_closed=True), text)["child_id"]
+
+    def find(self, principal: Principal, text: str) -> list[dict[str, Any]]:
+        """Children in scope (closed records included) whose name contains every word of ``text``, or
+        whose internal id, LA child id or UPN is ``text``; sorted by surname."""
+        from pep_tui.services.child_lookup import search
+
+        return search(self.list(principal, include_closed=True), text)
 
     def record(self, principal: Principal, child_id: str) -> ChildRecord:
         """A child with their PEPs; refused (without reading data out) if out of scope."""
@@ -40,6 +65,8 @@ class ChildService:
             record = self.ctx.store.load_child(child_id)
         except NotFound:
             raise PermissionDenied("no such child in your scope") from None
+        # Allocations dated in the past few days take effect even before the record is saved again.
+        record = ChildRecord(effective(record.child, self.ctx.today()), record.peps)
         if not in_scope(self.ctx.registry, principal, record.child):
             raise PermissionDenied(f"this child is not in your scope as {role_of(self.ctx.registry, principal).title.lower()}")
         return record
@@ -61,6 +88,8 @@ class ChildService:
                 raise InvalidInput.from_validation_error("New child", exc) from None
         # The store's kind decides: a sandbox's children are fictional, a live store's never are.
         child = child.model_copy(update={"training": self.ctx.store.kind == "training"})
+        if not child.allocations:  # the history starts with what the new record says
+            child = child.model_copy(update={"allocations": initial_allocations(child, principal.login, "pep-tui", utcnow())})
         if not in_scope(self.ctx.registry, principal, child):
             raise PermissionDenied("you may only add children who will be in your own scope")
         return self.ctx.store.create_child(child, principal.login, principal.role)
@@ -79,4 +108,16 @@ class ChildService:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None
         if "family_access" in changes:
             require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, record.child)
+        updated = _with_allocation_history(record.child, updated, principal.login, self.ctx.today())
         return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role, sorted(changes))
+
+
+def _with_allocation_history(before: Child, after: Child, login: str, today) -> Child:
+    """Record an allocation, from today, for each arrangement an edit of the record's fields changed,
+    so the history stays complete however the change was made."""
+    added = [Allocation(kind=kind, value=current_value(after, kind), start=today, recorded_by=login,
+                        recorded_at=utcnow())
+             for kind in AllocationKind if current_value(after, kind) != current_value(before, kind)]
+    if not added:
+        return after
+    return after.model_copy(update={"allocations": [*after.allocations, *added]})

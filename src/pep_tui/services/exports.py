@@ -160,7 +160,7 @@ class ExportService:
         if existing and not overwrite:
             raise InvalidInput("Export", [FieldProblem(str(folder), f"already holds {', '.join(existing)}; "
                                                                     f"choose an empty folder or use --force")])
-        summaries = self.children.list(principal)
+        summaries = self.children.list(principal, include_closed=True)
         writer: data_export.CsvExport | data_export.JsonExport = (
             data_export.CsvExport(folder) if fmt == "csv"
             else data_export.JsonExport(folder, principal.login, self.ctx.today()))

@@ -301,7 +301,7 @@ class ImportService:
         extract, problems = read_extract(table)
         today = self.ctx.today()
         cohort: list[CohortEntry] = []
-        for summary in self.children.list(principal, with_facts=True):
+        for summary in self.children.list(principal, with_facts=True, include_closed=True):
             facts = summary.get(FACTS_KEY)
             if not isinstance(facts, dict):
                 record = self.children.record(principal, summary["child_id"])

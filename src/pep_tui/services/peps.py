@@ -19,6 +19,7 @@ from pep_tui.plugins.api import (
 )
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, require, role_of
+from pep_tui.services.care_rules import require_open
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput, WorkflowError
@@ -181,6 +182,7 @@ class PEPService:
         """Start the PEP for a term (this term by default), carrying forward the previous PEP's targets."""
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, Capability.START_PEP, record.child)
+        require_open(record.child, self.ctx.today())
         term = term or TermRef.containing(self.ctx.today())
         live = [p for p in record.peps if p.term_ref == term and p.superseded_by is None]
         if live:
@@ -220,6 +222,7 @@ class PEPService:
         stale ``expected_revision`` raises ``Conflict``; nothing is written in either case."""
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, Capability.EDIT_PEP, record.child)
+        require_open(record.child, self.ctx.today())
         pep = record.pep(pep_id)
         state = next((s for s in self.visible_sections(principal, record, pep) if s.spec.id == section_id), None)
         if state is None:

@@ -18,6 +18,7 @@ from typing import Any
 from pep_tui.domain import PEP, QARating, utcnow
 from pep_tui.plugins.api import Capability, Finding
 from pep_tui.services.access import PermissionDenied, require, role_of, summary_in_scope
+from pep_tui.services.care_rules import require_open
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
@@ -118,6 +119,7 @@ class QAService:
         """
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, Capability.RATE_QA, record.child)
+        require_open(record.child, self.ctx.today())
         pep = record.pep(pep_id)
         ensure_fresh(pep, expected_revision)
         if pep.superseded_by is not None or pep.status not in AWAITING_STATUSES:

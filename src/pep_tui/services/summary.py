@@ -11,6 +11,7 @@ import orjson
 
 from pep_tui.domain import PEP, Child, TermRef, year_group
 from pep_tui.domain.attendance import attendance_percent as percent_of_sessions
+from pep_tui.domain.care import effective, is_closed, next_change
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
@@ -37,6 +38,7 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
 
     def summarise(child: Child, peps: list[PEP]) -> dict[str, Any]:
         now = today()
+        child = effective(child, now)  # allocations whose day has come decide the scopes
         group = year_group(child.date_of_birth, now)
         stage = registry.stage_for_year_group(group)
         term = TermRef.containing(now)
@@ -55,6 +57,7 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "last_name": child.last_name,
             "date_of_birth": child.date_of_birth.isoformat(),
             "upn": child.upn,
+            "la_child_id": child.la_child_id,
             "year_group": group,
             "year_label": year_group_label(group),
             "stage": stage.id if stage else None,
@@ -64,6 +67,7 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "social_worker": child.social_worker,
             "designated_teacher": child.designated_teacher,
             "carer": child.carer,
+            "joint_carers": list(child.joint_carers),
             "iro": child.iro,
             "young_person_login": child.young_person_login,
             "family_access": list(child.family_access),
@@ -77,6 +81,8 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "awaiting_qa": awaiting_qa(peps, policy.signoff_chain),
             "due_reason": due.reason if due else None,
             "post16_route": route,
+            "status": "closed" if is_closed(child, now) else "open",
+            "refresh_on": changes_on.isoformat() if (changes_on := next_change(child, now)) else None,
             "revision": child.revision,
             "training": child.training,
         }

@@ -25,9 +25,11 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, PEPStatus, SignOff, TermRef, new_id, utcnow
+from pep_tui.domain.care import is_closed
 from pep_tui.domain.text import drop_control
 from pep_tui.plugins.api import Capability, Severity
 from pep_tui.services.access import PermissionDenied, can, require, role_of
+from pep_tui.services.care_rules import require_open
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
@@ -140,6 +142,7 @@ class WorkflowService:
     def _load(self, principal: Principal, child_id: str, pep_id: str, capability: Capability) -> tuple[ChildRecord, PEP]:
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, capability, record.child)
+        require_open(record.child, self.ctx.today())
         return record, record.pep(pep_id)
 
     def _expect_step(self, pep: PEP, step: str) -> None:
@@ -266,6 +269,7 @@ class WorkflowService:
         """
         record = self.children.record(principal, child_id)
         require(self.ctx.registry, principal, Capability.START_PEP, record.child)
+        require_open(record.child, self.ctx.today())
         term, blocker = self.next_term(record)
         if blocker is not None:
             raise WorkflowError(blocker)
@@ -313,6 +317,7 @@ class WorkflowService:
         is not part of the approved plan. Nothing else in the PEP changes.
         """
         record = self.children.record(principal, child_id)
+        require_open(record.child, self.ctx.today())
         spec = self.ctx.registry.sections.get(REVIEW_NOTE_SECTION)
         if spec is None:
             raise WorkflowError("review notes need the IRO plugin, which is not installed")
@@ -353,6 +358,8 @@ class WorkflowService:
         record = self.children.record(principal, child_id)
         pep = record.pep(pep_id)
         registry = self.ctx.registry
+        if is_closed(record.child, self.ctx.today()):
+            return []  # left care: read-only
 
         def has(capability: Capability) -> bool:
             return can(registry, principal, capability)
@@ -380,6 +387,8 @@ class WorkflowService:
         record = self.children.record(principal, child_id)
         pep = record.pep(pep_id)
         out = []
+        if is_closed(record.child, self.ctx.today()):
+            return out
         if pep.status is PEPStatus.APPROVED and pep.superseded_by is None and can(self.ctx.registry, principal, Capability.START_PEP):
             out.append("correct")
         spec = self.ctx.registry.sections.get(REVIEW_NOTE_SECTION)

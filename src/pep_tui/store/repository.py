@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,8 @@ class Store(IndexedSummaries):
         self.kind: StoreKind = meta["kind"]
         self.summariser: Summariser = summariser or default_summary
         self.summary_stamp: Callable[[], str | None] | None = None
+        #: Today's date for list entries that name the day they go out of date (``refresh_on``).
+        self.summary_today: Callable[[], date] | None = None
         self.children_dir = root / "children"
         self.locks_dir = root / "locks"
         self.pending_dir = root / "pending"

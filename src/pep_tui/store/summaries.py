@@ -26,6 +26,7 @@ from pep_tui.store.locks import hold, partition_lock
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
+    from datetime import date
 
     from pep_tui.domain import PEP, Child
     from pep_tui.store.errors import StoreCorrupt
@@ -65,6 +66,19 @@ def stale(state: IndexState, stamp: str | None) -> set[str]:
     if stamp is None or state.stamp == stamp:
         return set()
     return {cid for cid in state.summaries if state.entry_stamps.get(cid, state.stamp) != stamp}
+
+
+#: A list entry may name the day (ISO date) from which it is out of date by itself, for instance when an
+#: allocation dated in the future takes effect; from that day the next list re-summarises the child.
+REFRESH_KEY = "refresh_on"
+
+
+def due_for_refresh(state: IndexState, today: Callable[[], date] | None) -> set[str]:
+    """Children whose list entry says it is out of date from today or earlier (see :data:`REFRESH_KEY`)."""
+    if today is None:
+        return set()
+    day = today().isoformat()
+    return {cid for cid, s in state.summaries.items() if (when := s.get(REFRESH_KEY)) and when <= day}
 
 
 def split_unsplit_index(store: Store) -> bool:
@@ -110,7 +124,7 @@ def read_list(store: Store) -> IndexState:
         first = next(iter(state.summaries.values()))
         if any(k in first for k in store.fact_keys) and split_unsplit_index(store):
             state = store.index.read()
-    outdated = stale(state, store._stamp())
+    outdated = stale(state, store._stamp()) | due_for_refresh(state, store.summary_today)
     if outdated:
         # Re-summarise only the children summarised under another stamp (all of them when the term
         # has changed; none in a store created this term), then record the new stamp.
@@ -154,6 +168,7 @@ class IndexedSummaries:
 
     summariser: Summariser
     summary_stamp: Callable[[], str | None] | None
+    summary_today: Callable[[], date] | None
     fact_keys: frozenset[str]
     corrupt: Callable[..., StoreCorrupt]
 
