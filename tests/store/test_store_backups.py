@@ -159,7 +159,7 @@ def test_a_schema_1_store_is_upgraded_on_open_after_a_snapshot(tmp_path: Path) -
     root = tmp_path / "store"
     _v1_store(root)
     store = Store.open(root)
-    assert orjson.loads((root / "store.json").read_bytes())["schema"] == SCHEMA_VERSION == 3
+    assert orjson.loads((root / "store.json").read_bytes())["schema"] == SCHEMA_VERSION == 4
     assert not (root / "audit.jsonl").exists() and not (root / "index.json").exists()
     assert [e.action for e in store.audit.for_child("child_0000")] == ["child.import", "pep.save"]
     assert set(store.summaries()) == {"child_0000", "child_0001"}

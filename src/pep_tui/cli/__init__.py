@@ -18,6 +18,7 @@ from pep_tui import __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "pep_tui.cli.core",
     "pep_tui.cli.staff_cmd",
+    "pep_tui.cli.children_cmd",
     "pep_tui.cli.store_cmd",
     "pep_tui.cli.plugin_cmd",
     "pep_tui.cli.report_cmd",

@@ -49,7 +49,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_init)
 
     p = command(sub, "audit", help="print the audit trail of a child")
-    p.add_argument("child_id")
+    p.add_argument("child_id", metavar="CHILD", help="internal id, LA child id or UPN")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_audit)
 
@@ -196,7 +196,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """Print a child's audit trail (permission-checked)."""
     opened = open_from_args(args)
     principal = principal_from_args(opened, args)
-    events = opened.services.audit.for_child(principal, args.child_id)
+    events = opened.services.audit.for_child(principal, opened.services.children.resolve(principal, args.child_id))
     if args.json:
         print_json([e.model_dump(mode="json") for e in events])
         return 0

@@ -20,7 +20,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_queue)
 
     p = command(psub, "decide", help="approve, part-approve, decline or refer a request")
-    p.add_argument("child_id")
+    p.add_argument("child_id", metavar="CHILD", help="internal id, LA child id or UPN")
     p.add_argument("pep_id")
     p.add_argument("request_id")
     p.add_argument("decision", choices=["approve", "part_approve", "decline", "refer"])
@@ -29,7 +29,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_decide)
 
     p = command(psub, "pay", help="record a payment against an approved request")
-    p.add_argument("child_id")
+    p.add_argument("child_id", metavar="CHILD", help="internal id, LA child id or UPN")
     p.add_argument("pep_id")
     p.add_argument("request_id")
     p.add_argument("--amount", required=True, help="pounds paid, e.g. 400")
@@ -109,7 +109,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
 def cmd_decide(args: argparse.Namespace) -> int:
     pp, principal = _open(args)
     amount = _pence(args.amount) if args.amount else None
-    decision = pp.decide(principal, args.child_id, args.pep_id, args.request_id, args.decision,
+    decision = pp.decide(principal, pp.services.children.resolve(principal, args.child_id), args.pep_id, args.request_id, args.decision,
                          amount_pence=amount, reason=args.reason)
     print(f"Request {_plain(args.request_id)}: {decision.status.label.lower()}.")
     return 0
@@ -119,7 +119,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
     from pep_tui_plugins.pupil_premium.money import format_pence
 
     pp, principal = _open(args)
-    payment = pp.record_payment(principal, args.child_id, args.pep_id, args.request_id, args.on, _pence(args.amount),
+    payment = pp.record_payment(principal, pp.services.children.resolve(principal, args.child_id), args.pep_id, args.request_id, args.on, _pence(args.amount),
                                 args.reference)
     print(f"Recorded {format_pence(payment.amount_pence)} paid on {payment.on:%d %b %Y}.")
     return 0

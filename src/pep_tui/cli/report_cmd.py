@@ -50,7 +50,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help="PEP documents (PDF/Word) and data for analysts (CSV/JSON)")
     exp_sub = exp.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     p = command(exp_sub, "pep", help="a PEP as a printable document, as your role may see it")
-    p.add_argument("child_id")
+    p.add_argument("child_id", metavar="CHILD", help="internal id, LA child id or UPN")
     p.add_argument("pep_id", nargs="?", help="default: this term's PEP, else the latest")
     p.add_argument("--format", choices=("pdf", "docx"), default="pdf")
     p.add_argument("--out", type=Path, help="the file to write (default: a name from the term and child id)")
@@ -182,7 +182,8 @@ def cmd_export_pep(args: argparse.Namespace) -> int:
 
     services, principal = _session(args)
     _refuse_existing(args.out, args.force)
-    exported = services.exports.pep(principal, args.child_id, args.pep_id, args.format)
+    exported = services.exports.pep(principal, services.children.resolve(principal, args.child_id), args.pep_id,
+                                    args.format)
     path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
     print(f"Wrote {path} ({len(exported.content) // 1024 or 1} KB). It holds personal data: keep it secure.")
     return 0

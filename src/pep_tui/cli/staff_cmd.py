@@ -17,7 +17,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--name", required=True, help="display name")
     p.add_argument("--as", dest="roles", action="append", required=True, metavar="ROLE", help="a role id for the new record (repeatable)")
     p.add_argument("--school", dest="schools", action="append", default=[], help="school URN (designated teachers)")
-    p.add_argument("--child", dest="children", action="append", default=[], help="child id (delegates, young people)")
+    p.add_argument("--child", dest="children", action="append", default=[],
+                   help="a child (delegates, young people): internal id, LA child id or UPN")
     p.add_argument("--admin", action="store_true", help="may manage staff records")
     p.set_defaults(func=cmd_add)
 
@@ -39,7 +40,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             "login": args.staff_login,
             "display_name": args.name,
             "roles": args.roles,
-            "scope": {"school_urns": args.schools, "child_ids": args.children},
+            "scope": {"school_urns": args.schools,
+                      "child_ids": [opened.services.children.resolve(principal, c) for c in args.children]},
             "admin": args.admin,
         },
     )

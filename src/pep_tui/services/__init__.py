@@ -48,7 +48,7 @@ class Services:
         self.peps = PEPService(self.ctx, self.children)
         self.staff = StaffService(self.ctx)
         self.reports = ComplianceService(self.ctx)
-        self.imports = ImportService(self.ctx, self.children, self.peps)
+        self.imports = ImportService(self.ctx, self.children, self.peps, self.care)
         self.exports = ExportService(self.ctx, self.children, self.peps)
         self.audit = AuditService(self.ctx, self.children)
         self.workflow = WorkflowService(self.ctx, self.children, self.peps)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pep_tui.domain import Child, SchoolMove, utcnow
+from pep_tui.domain import Child, SchoolMove, StaffMember, utcnow
 from pep_tui.domain.care import (
     Allocation,
     AllocationKind,
@@ -209,7 +209,7 @@ class CareService:
     def _check(self, child: Child, changes: dict[AllocationKind, list[str]], day: date) -> dict[AllocationKind, list[str]]:
         """The changes that really change something on ``day``; refuses bad values naming them."""
         problems: list[FieldProblem] = []
-        staff = {m.login: m for m in self.ctx.store.list_staff()}
+        staff = self._staff()
         wanted: dict[AllocationKind, list[str]] = {}
         for kind, value in changes.items():
             refuse_control_characters("Allocation", {kind.value: value})
@@ -224,15 +224,7 @@ class CareService:
                         AllocationKind.IRO, AllocationKind.DESIGNATED_TEACHER) and len(value) > 1:
                 problems.append(FieldProblem(kind.value, "takes one value"))
                 continue
-            role = ROLE_FOR.get(kind)
-            if role is not None:
-                for login in value:
-                    member = staff.get(login)
-                    if member is None or not member.active:
-                        problems.append(FieldProblem(kind.value, f"{login!r} is not an active pep-tui login "
-                                                                 f"(add it with 'pep-tui staff add')"))
-                    elif role not in member.roles:
-                        problems.append(FieldProblem(kind.value, f"{login!r} does not hold the {role} role"))
+            problems += self.login_problems(kind, value, staff)
             latest = max((a.start for a in child.allocations if a.kind is kind), default=None)
             if latest is not None and day < latest:
                 problems.append(FieldProblem(kind.value, f"a change from {latest:%d %b %Y} is already recorded; "
@@ -246,6 +238,33 @@ class CareService:
         if problems:
             raise InvalidInput("Allocation", problems)
         return wanted
+
+    def _staff(self) -> dict[str, StaffMember]:
+        return {m.login: m for m in self.ctx.store.list_staff()}
+
+    def login_problems(self, kind: AllocationKind, value: list[str],
+                       staff: dict[str, StaffMember] | None = None) -> list[FieldProblem]:
+        """What is wrong with allocating these logins as ``kind``: each must be an active staff login
+        holding the matching role (see :data:`ROLE_FOR`). Empty when all is well."""
+        role = ROLE_FOR.get(kind)
+        if role is None:
+            return []
+        staff = self._staff() if staff is None else staff
+        problems = []
+        for login in value:
+            member = staff.get(login)
+            if member is None or not member.active:
+                problems.append(FieldProblem(kind.value, f"{login!r} is not an active pep-tui login "
+                                                         f"(add it with 'pep-tui staff add')"))
+            elif role not in member.roles:
+                problems.append(FieldProblem(kind.value, f"{login!r} does not hold the {role} role"))
+        return problems
+
+    def check_logins(self, changes: dict[AllocationKind, list[str]]) -> None:
+        """Refuse (:class:`InvalidInput`) logins that may not be allocated as their kind."""
+        problems = [p for kind, value in changes.items() for p in self.login_problems(kind, value)]
+        if problems:
+            raise InvalidInput("Allocation", problems)
 
     def _save(self, principal: Principal, child: Child, expected_revision: int, fields: list[str]) -> Child:
         return effective(

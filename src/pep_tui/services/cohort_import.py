@@ -22,6 +22,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from pep_tui.domain import Child, UPNError, validate_upn
+from pep_tui.services.cohort_allocations import (
+    ALLOCATION_COLUMNS,
+    ALLOCATION_FIELD_COLUMN,
+    LoginCheck,
+    PlannedAllocation,
+    check_allocation_value,
+    new_child_fields,
+    plan_allocations,
+)
 from pep_tui.services.csv_input import CsvTable, Progress, RowProblem, find_column, parse_date
 from pep_tui.services.ssda903 import (
     CHILD_COLUMNS,
@@ -46,6 +55,7 @@ FIELD_COLUMN = {
     "la_child_id": "CHILD", "first_name": "FORENAME", "last_name": "SURNAME", "date_of_birth": "DOB",
     "sex": "SEX", "upn": "UPN", "school_urn": "SCHOOL_URN", "school_name": "SCHOOL_NAME",
     "date_entered_care": "DECOM", "legal_status": "LS", "placement": "PLACE", "left_care_on": "DEC",
+    **ALLOCATION_FIELD_COLUMN,
 }
 
 
@@ -99,6 +109,7 @@ class PlannedChange:
     child_id: str | None = None
     expected_revision: int | None = None
     fields: list[str] = field(default_factory=list)
+    allocations: list[PlannedAllocation] = field(default_factory=list)
 
 
 @dataclass
@@ -118,6 +129,7 @@ class CohortImportResult:
     saved: list[PlannedChange] = field(default_factory=list)
     failed: tuple[PlannedChange, str] | None = None
     blocked: bool = False
+    missing: list[str] = field(default_factory=list)
 
     @property
     def applied(self) -> bool:
@@ -153,6 +165,10 @@ class CohortImportResult:
         if self.rejected:
             out.append(f"{len(self.rejected)} row(s) rejected:")
             out += [f"  {p}" for p in self.rejected]
+        if self.missing:
+            out.append(f"{len(self.missing)} child(ren) open in pep-tui are not in this file (left as they are; "
+                       f"record leaving care with 'pep-tui children close' if they have left): "
+                       f"CHILD {', '.join(self.missing)}")
         if self.dry_run:
             out.append("Dry run: nothing was changed.")
         elif self.blocked:
@@ -171,12 +187,19 @@ class CohortImportResult:
 def known_columns() -> set[str]:
     """Every column name the cohort importer reads or recognises."""
     names = {n for names in CHILD_COLUMNS.values() for n in names}
+    names |= {n for names in ALLOCATION_COLUMNS.values() for n in names}
     return names | set(EPISODE_COLUMNS) | set(OTHER_903_COLUMNS)
 
 
-def check_rows(table: CsvTable, today: date, progress: Progress | None = None) -> tuple[dict[str, ImportedChild], list[RowProblem]]:
-    """Check every row; group good rows by CHILD. A child with any rejected row is left out entirely."""
+def check_rows(table: CsvTable, today: date, progress: Progress | None = None,
+               login_check: LoginCheck | None = None) -> tuple[dict[str, ImportedChild], list[RowProblem]]:
+    """Check every row; group good rows by CHILD. A child with any rejected row is left out entirely.
+
+    ``login_check`` checks the logins of the allocation columns (see
+    :mod:`pep_tui.services.cohort_allocations`); an unknown login is that row's error.
+    """
     columns = {f: find_column(table.headers, *names) for f, names in CHILD_COLUMNS.items()}
+    allocation_columns = {f: find_column(table.headers, *names) for f, names in ALLOCATION_COLUMNS.items()}
     if columns["la_child_id"] is None:
         from pep_tui.services.csv_input import ImportFileError
 
@@ -199,6 +222,18 @@ def check_rows(table: CsvTable, today: date, progress: Progress | None = None) -
             try:
                 values[field_name] = _check_value(field_name, column, raw, today)
             except (ValueError, UPNError) as exc:
+                errors.append(str(exc))
+        for field_name, column in allocation_columns.items():
+            raw = row.get(column, "").strip() if column else ""
+            if not raw:
+                continue
+            control = control_character_problems(raw)
+            if control:
+                errors.append(f"{column} {control[0].message}")
+                continue
+            try:
+                values[field_name] = check_allocation_value(field_name, column, raw, login_check)
+            except ValueError as exc:
                 errors.append(str(exc))
         episode = None
         if has_episodes:
@@ -308,7 +343,8 @@ def _clash(existing: ImportedChild, values: dict[str, str], episode: Episode | N
     return None
 
 
-def plan_child(imported: ImportedChild, current: Child | None) -> tuple[PlannedChange | None, list[Difference], str | None]:
+def plan_child(imported: ImportedChild, current: Child | None,
+               today: date | None = None) -> tuple[PlannedChange | None, list[Difference], str | None]:
     """What to do for one child: ``(change or None, differences, rejection reason or None)``."""
     new = imported.derived()
     line = imported.lines[0]
@@ -317,7 +353,8 @@ def plan_child(imported: ImportedChild, current: Child | None) -> tuple[PlannedC
         if missing:
             return None, [], (f"CHILD {imported.la_child_id} is not in pep-tui; adding a child needs "
                               f"{', '.join(missing)}")
-        data: dict[str, Any] = {**new, "import_snapshot": dict(new)}
+        data: dict[str, Any] = {**{k: v for k, v in new.items() if k in IMPORTED_FIELDS}, **new_child_fields(new),
+                                "import_snapshot": dict(new)}
         try:
             Child.model_validate({"id": "check", **data})
         except ValidationError as exc:
@@ -328,7 +365,7 @@ def plan_child(imported: ImportedChild, current: Child | None) -> tuple[PlannedC
     changes: dict[str, Any] = {}
     differences: list[Difference] = []
     for name in IMPORTED_FIELDS:
-        if name not in new:
+        if name not in new or name == "school_urn":  # a change of school is a move: see plan_allocations
             continue
         incoming = new[name]
         held = _as_text(getattr(current, name))
@@ -339,8 +376,12 @@ def plan_child(imported: ImportedChild, current: Child | None) -> tuple[PlannedC
             changes[name] = incoming
         else:
             differences.append(Difference(imported.la_child_id, line, name, held, incoming))
+    allocations, kept, reason = plan_allocations(new, current, snapshot, today or date.today())
+    differences += [Difference(imported.la_child_id, line, name, held, incoming) for name, held, incoming in kept]
+    if reason is not None:
+        return None, differences, f"CHILD {imported.la_child_id}: {reason}"
     new_snapshot = {**snapshot, **new}
-    if not changes and new_snapshot == snapshot:
+    if not changes and not allocations and new_snapshot == snapshot:
         return None, differences, None
     data = {**changes, "import_snapshot": new_snapshot}
     try:
@@ -349,7 +390,9 @@ def plan_child(imported: ImportedChild, current: Child | None) -> tuple[PlannedC
         message = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         return None, differences, f"CHILD {imported.la_child_id}: {message}"
     change = PlannedChange("update", imported.la_child_id, line, data, current.id, current.revision,
-                           fields=[FIELD_COLUMN[f] for f in IMPORTED_FIELDS if f in changes] or ["(import record only)"])
+                           fields=[FIELD_COLUMN[f] for f in IMPORTED_FIELDS if f in changes]
+                           + [f"{a.kind.value} from {a.start:%d/%m/%Y}" for a in allocations]
+                           or ["(import record only)"], allocations=allocations)
     return change, differences, None
 
 

@@ -23,6 +23,7 @@ from pep_tui.services.attendance_import import (
     check_totals,
     layout_of,
 )
+from pep_tui.services.care import CareService
 from pep_tui.services.children import ChildService
 from pep_tui.services.cohort_import import CohortImportResult, check_rows, known_columns, plan_child
 from pep_tui.services.context import ServiceContext
@@ -106,10 +107,12 @@ class AttendanceImportResult:
 class ImportService:
     """Cohort and attendance imports and the SSDA903 reconciliation."""
 
-    def __init__(self, ctx: ServiceContext, children: ChildService, peps: PEPService) -> None:
+    def __init__(self, ctx: ServiceContext, children: ChildService, peps: PEPService,
+                 care: CareService | None = None) -> None:
         self.ctx = ctx
         self.children = children
         self.peps = peps
+        self.care = care or CareService(ctx, children)
 
     # --- shared --------------------------------------------------------------------------------
 
@@ -152,7 +155,9 @@ class ImportService:
                                     encoding=table.encoding, had_bom=table.had_bom,
                                     unused_columns=table.unused_columns(known_columns()))
         today = self.ctx.today()
-        imported, problems = check_rows(table, today, progress)
+        staff = self.care._staff()
+        imported, problems = check_rows(table, today, progress, login_check=lambda kind, logins: [
+            p.message for p in self.care.login_problems(kind, logins, staff)])
         result.rejected = problems
         by_la, by_upn = self._index()
         upn_lines: dict[str, tuple[str, int]] = {}
@@ -179,7 +184,7 @@ class ImportService:
                     continue
                 child_id = holder.id  # added in pep-tui without the council's id: matched by UPN
             current = self.children.get(principal, child_id) if child_id else None
-            change, differences, reason = plan_child(child, current)
+            change, differences, reason = plan_child(child, current, today)
             result.differences += differences
             if reason is not None:
                 result.rejected.append(RowProblem(line, reason))
@@ -188,6 +193,7 @@ class ImportService:
             else:
                 result.planned.append(change)
         result.rejected.sort(key=lambda p: p.line)
+        result.missing = self._missing_from(principal, imported)
         result.blocked = bool(result.rejected) and not skip_rejected and not dry_run
         if not dry_run and not result.blocked:
             self._apply_cohort(principal, result, progress)
@@ -195,8 +201,15 @@ class ImportService:
             "file": table.source, "rows": result.rows, "planned": len(result.planned),
             "saved": len(result.saved), "rejected": len(result.rejected),
             "differences": len(result.differences), "dry_run": dry_run, "applied": result.applied,
+            "missing": len(result.missing),
         })
         return result
+
+    def _missing_from(self, principal: Principal, imported: dict) -> list[str]:
+        """The LA child ids of open children in pep-tui that the file does not mention (reported, never
+        closed: a child leaves care only by 'children close' or a DEC date in the file)."""
+        return sorted(s["la_child_id"] for s in self.children.list(principal)
+                      if s.get("la_child_id") and s["la_child_id"] not in imported)
 
     def _apply_cohort(self, principal: Principal, result: CohortImportResult, progress: Progress | None) -> None:
         for n, change in enumerate(result.planned, start=1):
@@ -207,6 +220,10 @@ class ImportService:
                 else:
                     assert change.child_id is not None and change.expected_revision is not None
                     self.children.update(principal, change.child_id, change.data, change.expected_revision)
+                    for start in sorted({a.start for a in change.allocations}):
+                        self.care.allocate(principal, change.child_id,
+                                           {a.kind: a.value for a in change.allocations if a.start == start},
+                                           start=start, source="import")
             except Exception as exc:  # stop and say exactly what was and was not saved
                 result.failed = (change, _message(exc))
                 return

@@ -35,7 +35,7 @@ from pep_tui.store.files import CorruptFile, load_json
 FORMAT = "pep-tui-store"
 #: The schema of a store this version of pep-tui writes. Older stores are upgraded on open
 #: (see :mod:`pep_tui.store.migrations`); newer ones are refused.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 META_FILE = "store.json"
 STAFF_FILE = "staff.json"

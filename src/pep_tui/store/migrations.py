@@ -14,6 +14,10 @@ Schema history:
 * **1** — one ``index.json`` rewritten on every save; one ``audit.jsonl``; ``pending/<child id>``.
 * **2** — ``index/`` base + journal; ``audit/children/<id>.jsonl`` and ``audit/store.jsonl`` with event
   ids; ``pending/child.<id>.json`` markers naming the change.
+* **3** — ``facts/`` beside ``index/``.
+* **4** — each child holds ``allocations`` (dated history of social worker, carers, IRO, school,
+  designated teacher, placement, family access), ``joint_carers``, ``left_care_reason`` and
+  ``past_care_periods``; index entries carry ``status``, ``la_child_id`` and ``refresh_on``.
 """
 
 from __future__ import annotations
@@ -75,8 +79,51 @@ def _v2_to_v3(root: Path) -> None:
         ensure_dir(root / sub)
 
 
+#: The stamp of indexes carried over an upgrade whose entries lack new keys (see :func:`_v3_to_v4`).
+UPGRADE_STAMP = "upgraded: re-summarise"
+
+
+def _v3_to_v4(root: Path) -> None:
+    """Start each child's allocation history from what their record says, and rebuild the indexes.
+
+    A child file that does not parse or match the model is left exactly as it is (``pep-tui store
+    check`` reports it); a file already holding ``allocations`` is not touched, so the step can run
+    again after a crash. The indexes are derived data: their entries are kept under a stamp that makes
+    the first list re-summarise every child, with the new entries.
+    """
+    from pep_tui.domain import Child
+    from pep_tui.domain.care import initial_allocations
+
+    for path in sorted((root / "children").glob("*.json")):
+        try:
+            data = load_json(path)
+            docs = data["child"]
+            (key, doc), = docs.items()
+        except Exception:  # noqa: BLE001 - a damaged file is reported by 'store check', never rewritten
+            continue
+        if not isinstance(doc, dict) or "allocations" in doc:
+            continue
+        try:
+            child = Child.model_validate(doc)
+        except ValueError:
+            continue
+        allocations = initial_allocations(child, "pep-tui", "migration")
+        docs[key] = {**doc, "allocations": [a.model_dump(mode="json") for a in allocations]}
+        atomic_write_bytes(path, dump_json(data))
+    from pep_tui.store.index import SummaryIndex
+
+    for folder in ("index", "facts"):
+        index = SummaryIndex(root / folder)
+        try:
+            state = index.read()
+        except Exception:  # noqa: BLE001 - missing or damaged: rebuilt on the first list as before
+            continue
+        # Same entries under a stamp no term has: every child is re-summarised before the next list.
+        index.write_base(state.summaries, UPGRADE_STAMP)
+
+
 #: ``STEPS[n]`` upgrades a folder from schema ``n`` to ``n + 1``.
-STEPS: dict[int, Callable[[Path], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+STEPS: dict[int, Callable[[Path], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def upgrade(root: Path) -> dict[str, Any]:
