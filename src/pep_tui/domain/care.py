@@ -58,6 +58,7 @@ class Allocation(BaseModel):
     recorded_at: datetime | None = None
     source: str = Field(default="pep-tui", description="pep-tui, import or migration")
     applied: bool = Field(default=True, description="False while the start date is still to come")
+    label: str = Field(default="", max_length=200, description="A name for the value (the new school's name)")
 
 
 class LeavingReason(StrEnum):
@@ -113,7 +114,7 @@ def apply_allocation(child: Child, allocation: Allocation) -> dict[str, Any]:
     changes = fields_for(allocation.kind, allocation.value)
     if allocation.kind is AllocationKind.SCHOOL and allocation.value != current_value(child, AllocationKind.SCHOOL):
         changes["designated_teacher"] = None
-        changes["school_name"] = None
+        changes["school_name"] = allocation.label or None
         changes["on_roll"] = bool(allocation.value)
     return changes
 

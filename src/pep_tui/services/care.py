@@ -106,7 +106,8 @@ class CareService:
             if before is None:
                 before = current_value(child, kind)
             allocation = Allocation(kind=kind, value=value, start=day, recorded_by=principal.login, recorded_at=now,
-                                    source=source, applied=day <= today)
+                                    source=source, applied=day <= today,
+                                    label=(school_name or "") if kind is AllocationKind.SCHOOL else "")
             allocations.append(allocation)
             if kind is AllocationKind.SCHOOL and before and value != before:
                 moves.append(SchoolMove(on=day, from_urn=before[0], to_urn=value[0] if value else None))
@@ -119,8 +120,6 @@ class CareService:
         for allocation in allocations[len(child.allocations):]:
             if allocation.applied:
                 updated = updated.model_copy(update=apply_allocation(updated, allocation))
-        if school_name is not None and AllocationKind.SCHOOL in wanted and day <= today:
-            updated = updated.model_copy(update={"school_name": school_name or None})
         revision = record.child.revision if expected_revision is None else expected_revision
         fields = sorted({f"allocation.{k.value}" for k in wanted})
         return self._save(principal, updated, revision, fields)
