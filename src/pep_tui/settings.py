@@ -124,6 +124,20 @@ class ServerSettings(BaseModel):
     )
 
 
+class RetentionSettings(BaseModel):
+    """How long a child's records are kept after they leave care (``[retention]`` in ``settings.toml``).
+
+    Nothing is ever deleted automatically: ``pep-tui store retention`` lists the records past this
+    period and ``pep-tui store delete-child`` deletes one, after writing an export of it.
+    """
+
+    years_after_leaving_care: int = Field(
+        25, ge=1, le=100,
+        description="Years after leaving care before a child's records are due for review and deletion "
+                    "(default 25: set your council's records-retention schedule)",
+    )
+
+
 class Settings(BaseSettings):
     """All settings. Build with :func:`load_settings` so the data folder's file is read."""
 
@@ -137,6 +151,7 @@ class Settings(BaseSettings):
     keys: dict[str, str] = Field(default_factory=dict, description="Binding id -> key(s), to remap keys")
     policy: Policy = Field(default_factory=Policy)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -39,6 +39,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = command(actions, "reindex", help="rebuild the index of summaries from the child files")
     p.set_defaults(func=cmd_reindex)
 
+    from pep_tui.cli.retention_cmd import add_store_actions
+
+    add_store_actions(actions)
+
 
 def _settings(args: argparse.Namespace):
     from pep_tui.settings import load_settings
