@@ -48,6 +48,7 @@ class ChildScreen(Screen[None]):
         Binding("s", "start_pep", "Start PEP", id="child.start_pep"),
         Binding("n", "start_next", "Next term's PEP", id="child.start_next"),
         Binding("a", "audit", "Audit trail", id="child.audit"),
+        Binding("i", "record", "Child record", show=False, id="child.record"),
         Binding("r", "reload", "Reload", show=False, id="child.reload"),
     ]
 
@@ -198,6 +199,12 @@ class ChildScreen(Screen[None]):
             self.app.notify(str(exc), title="Audit trail", severity="warning")
             return
         self.app.push_screen(AuditScreen(self.record.child.display_name if self.record else "", events))
+
+    def action_record(self) -> None:
+        """The child's record: facts, allocations with history, moves and leaving care."""
+        from pep_tui.tui.screens.child_record import ChildRecordScreen
+
+        self.app.push_screen(ChildRecordScreen(self.child_id))
 
     def action_reload(self) -> None:
         """Read the child again."""
