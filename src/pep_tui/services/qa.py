@@ -185,8 +185,8 @@ class QAService:
         today = self.ctx.today()
         rows: list[dict[str, Any]] = []
         for summary in self.ctx.store.summaries().values():
-            if not summary_in_scope(self.ctx.registry, principal, summary):
-                continue
+            if not summary_in_scope(self.ctx.registry, principal, summary) or summary.get("status") == "closed":
+                continue  # a child who left care: their PEPs are read-only, nothing to rate
             for item in summary.get("awaiting_qa") or _current_awaiting(summary):
                 submitted = date.fromisoformat(item["submitted_on"]) if item.get("submitted_on") else None
                 rows.append({
