@@ -114,3 +114,13 @@ def test_a_child_is_found_by_internal_id_upn_or_la_child_id_and_ambiguity_is_ref
         live.s.children.resolve(live.p("sw.bob"), "LA-100")  # exists, but not Bob's: same answer as none
     assert [s["child_id"] for s in live.s.children.find(vs, "testa fict")][:1] in ([child.id], [twin_a.id], [twin_b.id])
     assert [s["child_id"] for s in live.s.children.find(vs, "LA-100")] == [child.id]
+
+
+def test_a_child_who_left_care_leaves_the_qa_queue_and_cannot_be_rated(cohort) -> None:
+    vs = cohort.principal_for("vs.head")
+    row = cohort.qa.queue(vs)[0]
+    cohort.care.close(vs, row["child_id"], cohort.ctx.today(), "returned_home")
+    assert row["child_id"] not in {r["child_id"] for r in cohort.qa.queue(vs)}
+    pep = cohort.store.load_child(row["child_id"]).pep(row["pep_id"])
+    with pytest.raises(ChildClosed):
+        cohort.qa.rate(vs, row["child_id"], row["pep_id"], "green", {}, "", {}, pep.revision)
