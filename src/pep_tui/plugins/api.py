@@ -51,7 +51,7 @@ class ScopeKind(StrEnum):
     CASELOAD = "caseload"  # child.social_worker == login
     SCHOOL = "school"  # child.school_urn in staff.scope.school_urns, or child.designated_teacher == login
     DELEGATED = "delegated"  # child.id in staff.scope.child_ids (school staff a DT delegates to)
-    PLACEMENT = "placement"  # child.carer == login
+    PLACEMENT = "placement"  # child.carer == login, or login in child.joint_carers
     OWN = "own"  # the young person's own record: child.young_person_login == login
     FAMILY = "family"  # login in child.family_access (granted by the social worker)
     REVIEWING = "reviewing"  # child.iro == login
