@@ -76,3 +76,12 @@ def test_a_child_missing_from_the_extract_is_reported_never_closed(live) -> None
     assert result.missing == ["LA2"]
     assert any("not in this file" in line and "LA2" in line for line in result.lines())
     assert _child(live, "LA2").left_care_on is None and len(live.ids("sw.bob")) == 1
+
+
+def test_a_new_childs_first_carers_and_school_are_dated_by_the_start_columns(live) -> None:
+    row = "LA3,Cy,Fernwhistle,02/05/2013,100002,sw.ann,carer.cat,,03/11/2025,05/01/2026"
+    live.s.imports.cohort(live.vs, (HEADER + row + "\n").encode(), name="new.csv")
+    child = _child(live, "LA3")
+    assert [(s.isoformat(), a.source) for s, _u, a in history(child, AllocationKind.CARERS)] == [("2025-11-03", "import")]
+    assert [s.isoformat() for s, _u, _a in history(child, AllocationKind.SCHOOL)] == ["2026-01-05"]
+    assert history(child, AllocationKind.SOCIAL_WORKER)[0][2].recorded_by == "vs.admin"

@@ -88,8 +88,12 @@ class ChildService:
                 raise InvalidInput.from_validation_error("New child", exc) from None
         # The store's kind decides: a sandbox's children are fictional, a live store's never are.
         child = child.model_copy(update={"training": self.ctx.store.kind == "training"})
-        if not child.allocations:  # the history starts with what the new record says
-            child = child.model_copy(update={"allocations": initial_allocations(child, principal.login, "pep-tui", utcnow())})
+        # The history starts with what the new record says (allocations given, e.g. dated by an import, kept).
+        given = {a.kind for a in child.allocations}
+        child = child.model_copy(update={"allocations": [
+            *(a.model_copy(update={"recorded_by": a.recorded_by or principal.login, "recorded_at": a.recorded_at or utcnow()})
+              for a in child.allocations),
+            *(a for a in initial_allocations(child, principal.login, "pep-tui", utcnow()) if a.kind not in given)]})
         if not in_scope(self.ctx.registry, principal, child):
             raise PermissionDenied("you may only add children who will be in your own scope")
         return self.ctx.store.create_child(child, principal.login, principal.role)

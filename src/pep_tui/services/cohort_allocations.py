@@ -83,8 +83,18 @@ class PlannedAllocation:
 
 
 def new_child_fields(values: dict[str, str]) -> dict[str, object]:
-    """The child fields a new child gets from the allocation columns."""
+    """The child fields a new child gets from the allocation columns; ``PLACEMENT_START`` and
+    ``SCHOOL_START`` date the first carers' and school allocations (the others start when the child
+    entered care)."""
     out: dict[str, object] = {}
+    dated = []
+    for kind, name, start in ((AllocationKind.CARERS, "carers", "placement_start"),
+                              (AllocationKind.SCHOOL, "school_urn", "school_start")):
+        if values.get(name) and values.get(start):
+            dated.append({"kind": kind.value, "value": split_logins(values[name]), "start": values[start],
+                          "source": "import"})
+    if dated:
+        out["allocations"] = dated
     if values.get("social_worker"):
         out["social_worker"] = values["social_worker"]
     if values.get("iro"):
