@@ -129,3 +129,16 @@ def test_a_child_is_named_by_id_upn_or_la_id_and_ambiguity_is_refused(pep, monke
     assert code == USER_ERROR and "2 children match" in out and out.count("\n") == 1
     code, out = pep(None, "children", "show", "NOPE")
     assert code == USER_ERROR and "no child in your scope" in out
+
+
+def test_children_edit_corrects_facts_and_names_a_bad_field(pep, monkeypatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "vs.head")
+    pep(None, "init", "--admin", "vs.head")
+    pep(None, "children", "add", "--first-name", "Ed", "--last-name", "Itwell", "--dob", "2014-01-01", "--la-id", "E1")
+    code, out = pep(None, "children", "edit", "E1", "--upn", "B207000016049")
+    assert code == USER_ERROR and "upn" in out and "check letter" in out.lower() and out.count("\n") == 1
+    code, out = pep(None, "children", "edit", "E1", "--upn", UPN, "--sen-status", "ehcp")
+    assert code == OK, out
+    code, out = pep(None, "children", "show", UPN, "--json")
+    shown = json.loads(out)
+    assert (shown["upn"], shown["sen_status"], shown["la_child_id"]) == (UPN, "ehcp", "E1")
