@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
+from pep_tui.cli.exit_codes import DIFFERENCES, OK
 from pep_tui.domain.care import KIND_LABELS, AllocationKind, LeavingReason, history
 from pep_tui.domain.text import show_control
 
@@ -159,7 +160,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     found = opened.services.children.list(principal, include_closed=args.include_closed)
     found.sort(key=lambda s: (s.get("last_name") or "", s.get("first_name") or "", s["child_id"]))
     _print_children(found, args.json)
-    return 0
+    return OK
 
 
 def cmd_find(args: argparse.Namespace) -> int:
@@ -167,7 +168,7 @@ def cmd_find(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     found = opened.services.children.find(principal, args.text)
     _print_children(found, args.json)
-    return 0 if found else 1
+    return OK if found else DIFFERENCES
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -177,7 +178,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     child = services.children.get(principal, services.children.resolve(principal, args.child))
     if args.json:
         print_json(child.model_dump(mode="json", exclude={"import_snapshot"}))
-        return 0
+        return OK
     status = (f"left care {child.left_care_on:%Y-%m-%d} ({child.left_care_reason or 'reason not recorded'})"
               if child.left_care_on else "in care")
     facts = [
@@ -210,7 +211,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                     ["on", "from", "to"]))
     if child.placement_moves:
         print("\nPlacement moves: " + ", ".join(str(d) for d in child.placement_moves))
-    return 0
+    return OK
 
 
 # --- changing ---------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         opened.services.care.check_logins({AllocationKind.SOCIAL_WORKER: [args.social_worker]})
     child = opened.services.children.create(principal, data)
     print(f"Added {child.id} ({_text(child.display_name)}).")
-    return 0
+    return OK
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
@@ -246,7 +247,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         raise UserError("nothing to change: give at least one option (see 'pep-tui children edit --help')")
     saved = services.children.update(principal, child.id, changes, child.revision)
     print(f"Saved {saved.id}: {', '.join(sorted(changes))}.")
-    return 0
+    return OK
 
 
 def _none(value: str | None) -> str | None:
@@ -280,9 +281,9 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     saved = services.care.allocate(principal, child_id, changes, start=args.start, school_name=args.school_name)
     if saved.revision == before.revision:
         print(f"{saved.id}: nothing changed (already allocated so).")
-        return 0
+        return OK
     _report_allocations(before, saved)
-    return 0
+    return OK
 
 
 def _report_allocations(before, saved) -> None:
@@ -306,7 +307,7 @@ def cmd_move_school(args: argparse.Namespace) -> int:
     saved = services.care.move_school(principal, child_id, _none(args.urn), args.date, school_name=args.school_name,
                                       designated_teacher=args.designated_teacher)
     _report_allocations(before, saved)
-    return 0
+    return OK
 
 
 def cmd_move_placement(args: argparse.Namespace) -> int:
@@ -317,7 +318,7 @@ def cmd_move_placement(args: argparse.Namespace) -> int:
     before = services.children.get(principal, child_id)
     saved = services.care.move_placement(principal, child_id, args.date, placement=args.placement, carers=args.carers)
     _report_allocations(before, saved)
-    return 0
+    return OK
 
 
 def cmd_grant_family(args: argparse.Namespace) -> int:
@@ -326,7 +327,7 @@ def cmd_grant_family(args: argparse.Namespace) -> int:
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.grant_family(principal, child_id, args.family_login)
     print(f"{child_id}: family access for {args.family_login}.")
-    return 0
+    return OK
 
 
 def cmd_revoke_family(args: argparse.Namespace) -> int:
@@ -335,7 +336,7 @@ def cmd_revoke_family(args: argparse.Namespace) -> int:
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.revoke_family(principal, child_id, args.family_login)
     print(f"{child_id}: family access for {args.family_login} ended.")
-    return 0
+    return OK
 
 
 def cmd_close(args: argparse.Namespace) -> int:
@@ -344,7 +345,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.close(principal, child_id, args.date, args.reason)
     print(f"{child_id}: left care on {args.date} ({args.reason}); the record and PEPs are read-only.")
-    return 0
+    return OK
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
@@ -353,4 +354,4 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.reopen(principal, child_id, args.date)
     print(f"{child_id}: back in care from {args.date}; the earlier period is kept.")
-    return 0
+    return OK
