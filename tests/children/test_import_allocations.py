@@ -85,3 +85,15 @@ def test_a_new_childs_first_carers_and_school_are_dated_by_the_start_columns(liv
     assert [(s.isoformat(), a.source) for s, _u, a in history(child, AllocationKind.CARERS)] == [("2025-11-03", "import")]
     assert [s.isoformat() for s, _u, _a in history(child, AllocationKind.SCHOOL)] == ["2026-01-05"]
     assert history(child, AllocationKind.SOCIAL_WORKER)[0][2].recorded_by == "vs.admin"
+
+
+def test_a_stale_extract_does_not_close_again_a_child_who_came_back_into_care(live) -> None:
+    extract = b"CHILD,FORENAME,SURNAME,DOB,DECOM,LS,DEC\nLA5,Di,Oakhollow,02/05/2013,01/09/2024,C2,05/01/2026\n"
+    live.s.imports.cohort(live.vs, extract, name="episodes.csv")
+    child = _child(live, "LA5")
+    assert child.left_care_on is not None and child.id not in live.ids("vs.admin")
+    live.s.care.reopen(live.vs, child.id, live.day[0])
+    live.s.imports.cohort(live.vs, extract, name="episodes.csv")  # the next night, not yet updated
+    back = _child(live, "LA5")
+    assert back.left_care_on is None and back.id in live.ids("vs.admin")
+    assert back.date_entered_care == live.day[0]  # the new period kept; the file's old DECOM is a difference

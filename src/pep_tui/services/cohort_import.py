@@ -371,6 +371,8 @@ def plan_child(imported: ImportedChild, current: Child | None,
         held = _as_text(getattr(current, name))
         if held == incoming:
             continue
+        if name == "left_care_on" and any(p.end.isoformat() == incoming for p in current.past_care_periods):
+            continue  # the file still describes a period of care that ended before the child came back
         last_imported = snapshot.get(name)
         if held == "" or (last_imported is not None and held == last_imported):
             changes[name] = incoming
