@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, print_json, table
+from pep_tui.cli.partial import finish
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -139,4 +140,4 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     Services(store, plugins.registry(), settings)
     count = store.reindex()
     print(f"index rebuilt: {count} children")
-    return 0
+    return finish(store)
