@@ -82,6 +82,8 @@ class Store(IndexedSummaries):
         #: Child files that did not parse, met by cohort-wide readers of this process and left out of
         #: lists and reports (see :mod:`pep_tui.store.unreadable`).
         self.unreadable = UnreadableChildren()
+        #: Temp files of killed writes removed when this store was opened (reported by ``store check``).
+        self.tidied_at_open: list[Path] = []
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -158,7 +160,7 @@ class Store(IndexedSummaries):
             raise StoreCorrupt(exc.path, exc.reason, newest_backup(root), REINDEX_REMEDY) from None
         if summariser is not None:
             store.repair_pending()
-        store.remove_leftover_temp_files(wait=False)
+        store.tidied_at_open = store.remove_leftover_temp_files(wait=False) or []
         return store
 
     # --- locks --------------------------------------------------------------------------------
