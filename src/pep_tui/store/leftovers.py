@@ -26,8 +26,9 @@ from pep_tui.store.locks import StoreWideLock
 if TYPE_CHECKING:
     from pep_tui.store.repository import Store
 
-#: Folders of the data folder never searched: snapshots (complete or cleaned by rotation) and locks.
-_SKIP = {"backups", "locks", "logs"}
+#: Folders of the data folder never searched: snapshots (complete or cleaned by rotation), locks, logs
+#: and the append-only audit trails (no temp files: they are appended to, never replaced).
+_SKIP = {"backups", "locks", "logs", "audit"}
 
 
 def is_temp_name(name: str) -> bool:
