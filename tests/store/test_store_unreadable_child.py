@@ -167,3 +167,14 @@ def test_restore_child_refuses_to_roll_back_a_readable_child_without_yes(damaged
     assert code == 2
     code, _, err = run(capsys, root, "store", "restore", "--child", other, "--yes")
     assert code == OK, err
+
+
+def test_the_unreadable_child_is_still_named_after_the_index_is_compacted(damaged, capsys) -> None:
+    root, victim, name, _ = damaged
+    _as_at_a_new_term(root)
+    assert run(capsys, root, "report", "compliance")[0] == PARTIAL
+    store = Store.open(root)
+    for index in (store.index, store.facts_index):
+        index.compact()
+    code, _, err = run(capsys, root, "pp", "ledger")
+    _assert_partial(code, err, victim, name)
