@@ -119,3 +119,19 @@ def test_a_temp_file_of_a_save_in_progress_is_never_removed(tmp_path: Path) -> N
         assert Store.open(root).tidied_at_open == []
         assert live.exists()
     assert Store.open(root).tidied_at_open == [live] and not live.exists()
+
+
+def test_store_check_cli_lists_leftovers_and_repair_lists_each_removal(tmp_path: Path, capsys) -> None:
+    from pep_tui.cli import main
+
+    root, leftovers = _killed_store(tmp_path)
+    with StoreWideLock(root / "locks" / "store.lock").shared():  # a save in progress elsewhere
+        code = main(["--data-dir", str(root), "store", "check"])
+    out = capsys.readouterr().out
+    assert code == 0 and "3 temp file(s) left by killed writes" in out and "store check --repair" in out
+    code = main(["--data-dir", str(root), "store", "check", "--repair"])
+    out = capsys.readouterr().out
+    assert code == 0 and "store check: OK" in out
+    for path in leftovers:
+        assert f"repaired: removed {path.relative_to(root)}" in out
+    assert find_leftovers(root) == []
