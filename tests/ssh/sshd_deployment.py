@@ -31,11 +31,17 @@ Using a deployment::
   ``authorized_keys`` options you pass) and returns its private key file.
 * :meth:`SSHDeployment.ssh` runs ``ssh`` with that key (BatchMode, StrictHostKeyChecking=no,
   UserKnownHostsFile=/dev/null, no user config) and returns the completed process; words after the
-  key reach the server as ``SSH_ORIGINAL_COMMAND``.
+  key reach the server as ``SSH_ORIGINAL_COMMAND``; ``tty=True`` adds ``-tt``; ``timeout`` (60 s)
+  raises ``subprocess.TimeoutExpired`` for a session the server never ends.
+* :meth:`SSHDeployment.forced_command_options` is the documented ``authorized_keys`` options for a
+  login with this deployment's paths (to build variants of the line).
 * :meth:`SSHDeployment.session` opens ``ssh -tt`` as a :class:`TerminalSession` to read the screen
   as text (escape sequences removed) and send keys.
 * :meth:`SSHDeployment.operator` runs ``pep-tui --data-dir DATA ARGS`` as the service account on the
-  server side, as an administrator would with ``sudo -u peptui``.
+  server side, as an administrator would with ``sudo -u peptui``; :meth:`SSHDeployment.as_account`
+  runs any command as that account.
+* Attributes: ``port``, ``account``, ``home``, ``data_dir``, ``pep_tui`` (the executable),
+  ``authorized_keys``, ``keys`` (login -> private key file), ``install`` (:class:`Install`).
 * :meth:`SSHDeployment.sshd_log` is sshd's own log (``-e``), for assertions and failure messages.
 
 Locally without root or without ``sshd`` the tests skip with one line saying how to run them; in CI

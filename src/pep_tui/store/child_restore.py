@@ -18,6 +18,7 @@ the snapshot stays as it is. Under that child's lock (and the store-wide lock sh
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,7 +97,10 @@ def restore_child(store: Store, child_id: str, snapshot: str | None, actor: str)
         evidence = None
         if path.exists():
             evidence = path.with_name(f"{path.name}{EVIDENCE_INFIX}{utcnow().strftime('%Y%m%dT%H%M%S%fZ')}")
-            os.link(path, evidence)  # the same bytes under a second name: the replace below leaves them
+            try:
+                os.link(path, evidence)  # the same bytes under a second name: the replace below leaves them
+            except OSError:  # a file system without hard links
+                shutil.copy2(path, evidence)
             fsync_dir(path.parent)
         now = utcnow()
 
