@@ -35,7 +35,9 @@ def release_base_payments(pp: PupilPremiumService, principal: Principal, term: T
     released: list[tuple[str, str, int]] = []
     refused: list[tuple[str, str, str]] = []
     for summary in pp.services.children.list(principal):
-        record = pp.services.children.record(principal, summary["child_id"])
+        record = pp.services.children.record_or_skip(principal, summary["child_id"])
+        if record is None:
+            continue  # the file does not parse: named by the caller from store.unreadable
         child = record.child
         pep = next((p for p in record.peps if p.term_ref == term and p.superseded_by is None), None)
         if pep is None:

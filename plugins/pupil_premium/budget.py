@@ -200,7 +200,9 @@ class BudgetService:
                         continue
                     if not has_money_in(facts, period):
                         continue
-            record = children.record(principal, summary["child_id"])
+            record = children.record_or_skip(principal, summary["child_id"])
+            if record is None:
+                continue  # the file does not parse: named by the caller from store.unreadable
             records.append((record.child, record.peps))
             if facts is None:
                 counted.append(record.child)

@@ -187,7 +187,9 @@ class PupilPremiumService:
             facts = facts_of(summary)
             if facts is not None and not facts.get("open"):
                 continue  # the index says nothing awaits a decision: no need to open the child
-            record = self.services.children.record(principal, summary["child_id"])
+            record = self.services.children.record_or_skip(principal, summary["child_id"])
+            if record is None:
+                continue  # the file does not parse: named by the caller from store.unreadable
             items += [v for v in self._views(record) if v.status.open and v.pep_id not in _being_written(record)]
         order = {RequestStatus.AWAITING_SECOND_APPROVAL: 0, RequestStatus.AWAITING_DECISION: 1, RequestStatus.REFERRED: 2}
         return sorted(items, key=lambda v: (order[v.status], v.request.start_date, v.child_name, v.request.id))

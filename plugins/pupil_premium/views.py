@@ -103,6 +103,7 @@ class DecisionQueueScreen(Screen[None]):
         except USER_ERRORS as exc:
             self.items = []
             self.notify(clean(exc), severity="error", markup=False)
+        _warn_unreadable(self.app)
         for item in self.items:
             status = item.status.label + (f" (first: {item.first_approver})" if item.first_approver else "")
             table.add_row(literal(item.child_name), literal(item.school_name), literal(item.term),
@@ -208,6 +209,7 @@ class BudgetDashboardScreen(Screen[None]):
         except USER_ERRORS as exc:
             self.notify(clean(exc), severity="error", markup=False)
             return
+        _warn_unreadable(self.app)
         text = Text()
         text.append(f"{self.period.title}  ({self.period.start:%d %b %Y} to {self.period.end:%d %b %Y})\n", style="bold")
         for label, pence in [("Grant", ledger.grant_pence), ("Top-slice", ledger.top_slice_pence),
@@ -328,3 +330,10 @@ class ChildHistoryScreen(Screen[None]):
     def action_close(self) -> None:
         """Back."""
         self.app.pop_screen()
+
+
+def _warn_unreadable(app: object) -> None:
+    """Let the app name the child files left out because they cannot be read (a warning, not a refusal)."""
+    warn = getattr(app, "warn_unreadable", None)
+    if callable(warn):
+        warn()

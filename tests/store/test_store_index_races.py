@@ -72,8 +72,8 @@ def test_a_restore_waits_for_a_reindex_so_the_index_matches_the_restored_childre
     original_scan = reindex_module._scan
     restored = threading.Event()
 
-    def scan_while_restoring(store_, only):
-        summaries = original_scan(store_, only)  # saw child_0009
+    def scan_while_restoring(store_, only, *more):
+        summaries = original_scan(store_, only, *more)  # saw child_0009
         thread = threading.Thread(target=lambda: (restore(root, snap.name, actor="op"), restored.set()))
         thread.start()
         restored.wait(1.0)  # without the store-wide lock the restore completes here

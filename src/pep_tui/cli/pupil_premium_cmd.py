@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, table
+from pep_tui.cli.partial import finish
 from pep_tui.domain.text import show_control
 
 
@@ -103,7 +104,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     rows = [[v.child_id, v.pep_id, _plain(v.request.id), _plain(v.child_name), v.term, format_pence(v.requested_pence),
              v.status.label, _plain(v.request.intervention[:40])] for v in pp.queue(principal)]
     print(table(rows, ["child", "pep", "request", "name", "term", "asked", "status", "intervention"]))
-    return 0
+    return finish(pp.ctx.store)
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -141,7 +142,7 @@ def cmd_release(args: argparse.Namespace) -> int:
           f"{len(result.not_released)} not released.")
     for _child_id, name, reason in result.not_released:
         print(f"  {_plain(name)}: {_plain(reason)}")
-    return 0
+    return finish(pp.ctx.store)
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
@@ -165,7 +166,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
 
             atomic_write_bytes(Path(args.csv), text.encode())
             print(f"Wrote {args.csv}.")
-        return 0
+        return finish(pp.ctx.store)
     ledger = pp.budget.ledger(principal, period)
     print(f"{period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})")
     for label, pence in [("grant", ledger.grant_pence), ("top-slice", ledger.top_slice_pence),
@@ -178,4 +179,4 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     rows = ledger.per_child if args.by == "child" else ledger.per_school
     print(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
                  for r in rows], [args.by, "allocated", "paid", "committed"]))
-    return 0
+    return finish(pp.ctx.store)

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args
+from pep_tui.cli.partial import finish
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -140,7 +141,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     services, principal = _session(args)
     report = services.reports.compliance(principal)
     sys.stdout.write(csv_text(report) if args.csv else text_report(report) + "\n")
-    return 0
+    return finish(services.store)
 
 
 def cmd_import_cohort(args: argparse.Namespace) -> int:
@@ -164,7 +165,7 @@ def cmd_reconcile_903(args: argparse.Namespace) -> int:
     except ImportFileError as exc:
         raise UserError(str(exc)) from None
     print("\n".join(result.lines()))
-    return 1 if result.differences or result.problems else 0
+    return finish(services.store, 1 if result.differences or result.problems else 0)
 
 
 def _refuse_existing(path: Path | None, force: bool) -> None:
@@ -210,4 +211,4 @@ def cmd_export_data(args: argparse.Namespace) -> int:
     finally:
         progress.finish()
     print("Wrote " + ", ".join(str(p) for p in paths) + ". They hold personal data: keep them secure.")
-    return 0
+    return finish(services.store)

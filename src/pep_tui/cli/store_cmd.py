@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, print_json, table
+from pep_tui.cli.partial import finish
+from pep_tui.domain.text import show_control
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +24,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = command(actions, "check", help="read every file and report problems (exit 1 if any)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--repair", action="store_true",
+                   help="also make the repairs that lose nothing (remove temp files of killed writes, rebuild "
+                        "a stale index, tighten permissions), listing each")
     p.set_defaults(func=cmd_check)
 
     p = command(actions, "backup", help="take a snapshot now and keep the newest backups_kept")
@@ -30,8 +35,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = command(actions, "list", help="list the snapshots in backups/")
     p.set_defaults(func=cmd_list)
 
-    p = command(actions, "restore", help="put the data back to a snapshot (the current data is kept as one)")
+    p = command(actions, "restore", help="put the data back to a snapshot (the current data is kept as one), "
+                                          "or just one child with --child")
     p.add_argument("snapshot", nargs="?", help="the snapshot's name, from 'pep-tui store list'")
+    p.add_argument("--child", metavar="CHILD_ID",
+                   help="restore only this child (e.g. a file that cannot be read); everyone else is left as is "
+                        "and the current file is kept beside it as evidence")
+    p.add_argument("--snapshot", dest="snapshot_option", metavar="NAME",
+                   help="with --child: the snapshot to take the child from (default: the newest one holding a "
+                        "readable copy)")
     p.add_argument("--resume", action="store_true", help="finish a restore that was interrupted")
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.set_defaults(func=cmd_restore)
@@ -62,16 +74,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from pep_tui.store.check import check_store
 
     opened = open_from_args(args)
-    report = check_store(opened.services.store)
+    report = check_store(opened.services.store, repair=args.repair)
     if args.json:
         print_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings,
                     "children": report.children, "peps": report.peps, "events": report.events,
-                    "repaired": report.repaired})
+                    "repaired": report.repaired, "unreadable": report.unreadable,
+                    "leftover_temp_files": report.leftovers, "fixed": report.fixed})
     else:
         print(f"{opened.settings.data_dir}: {report.children} children, {report.peps} PEPs, "
               f"{report.events} audit events")
         if report.repaired:
             print(f"finished {len(report.repaired)} change(s) interrupted by a crash")
+        for done in report.fixed:
+            print(f"repaired: {done}")
         for problem in report.problems:
             print(f"PROBLEM: {problem}")
         for warning in report.warnings:
@@ -113,6 +128,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pep_tui.cli import UserError
     from pep_tui.store.backup import restore
 
+    if args.child:
+        return _restore_child(args)
+    if args.snapshot_option:
+        raise UserError("--snapshot goes with --child; to restore the whole store name the snapshot alone")
     settings = _settings(args)
     root: Path = settings.data_dir
     if not args.resume and not args.snapshot:
@@ -131,6 +150,47 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_child(args: argparse.Namespace) -> int:
+    """``store restore --child ID``: one child back from a snapshot, nobody else touched."""
+    from pep_tui.cli import UserError
+    from pep_tui.cli.common import open_from_args
+    from pep_tui.store import NotFound, StoreCorrupt
+    from pep_tui.store.child_restore import restore_child
+
+    if args.resume:
+        raise UserError("--resume finishes an interrupted restore of the whole store; it does not go with --child")
+    if args.snapshot and args.snapshot_option and args.snapshot != args.snapshot_option:
+        raise UserError("name the snapshot once (--snapshot NAME)")
+    opened = open_from_args(args)
+    store = opened.services.store
+    try:
+        store.child_path(args.child)
+    except NotFound:
+        raise UserError(f"--child: {show_control(args.child, one_line=True)!r} is not a child id") from None
+    readable = False
+    if store.child_exists(args.child):
+        try:
+            store.load_child(args.child)
+            readable = True
+        except StoreCorrupt:
+            pass
+    if readable and not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(f"child {args.child}'s file reads correctly: restoring it undoes every change to that "
+                            f"child since the snapshot; add --yes to confirm (the current file is kept as evidence)")
+        answer = input(f"Child {args.child}'s file reads correctly. Undo every change to this child since the "
+                       f"snapshot? Type the child id to confirm: ")
+        if answer.strip() != args.child:
+            print("nothing was changed")
+            return 1
+    result = restore_child(store, args.child, args.snapshot_option or args.snapshot, _operator())
+    kept = f"; the file it replaced is kept as {result.evidence.relative_to(store.root)}" if result.evidence else ""
+    print(f"restored child {result.child_id} ({result.peps} PEP(s)) from snapshot {result.snapshot} as revision "
+          f"{result.revision}{kept}. Changes to this child since the snapshot are in its audit trail "
+          f"('pep-tui audit {result.child_id}') but not in the record: re-enter them.")
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     """Rebuild the index from the child files (also when the index itself is damaged)."""
     from pep_tui.plugins.manager import load_plugins
@@ -143,4 +203,4 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     Services(store, plugins.registry(), settings)
     count = store.reindex()
     print(f"index rebuilt: {count} children")
-    return 0
+    return finish(store)

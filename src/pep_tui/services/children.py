@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,11 +61,31 @@ class ChildService:
 
     def record(self, principal: Principal, child_id: str) -> ChildRecord:
         """A child with their PEPs; refused (without reading data out) if out of scope."""
+        return self._read(principal, child_id, skip_unreadable=False)  # type: ignore[return-value]
+
+    def record_or_skip(self, principal: Principal, child_id: str) -> ChildRecord | None:
+        """:meth:`record` for cohort-wide work (reports, exports, queues): ``None`` when the child's
+        file does not parse, the child being recorded in ``store.unreadable`` for the caller to name
+        (see :mod:`pep_tui.store.unreadable`). Out of scope is refused as by :meth:`record`."""
+        return self._read(principal, child_id, skip_unreadable=True)
+
+    def readable_records(self, principal: Principal, child_ids: Iterable[str]) -> Iterator[ChildRecord]:
+        """The records of ``child_ids`` in order, leaving out (and recording in ``store.unreadable``)
+        the children whose file does not parse. Out of scope is refused as by :meth:`record`."""
+        for child_id in child_ids:
+            record = self.record_or_skip(principal, child_id)
+            if record is not None:
+                yield record
+
+    def _read(self, principal: Principal, child_id: str, skip_unreadable: bool) -> ChildRecord | None:
         require(self.ctx.registry, principal, Capability.VIEW_CHILD)
+        store = self.ctx.store
         try:
-            record = self.ctx.store.load_child(child_id)
+            record = store.load_child_or_skip(child_id) if skip_unreadable else store.load_child(child_id)
         except NotFound:
             raise PermissionDenied("no such child in your scope") from None
+        if record is None:
+            return None
         # Allocations dated in the past few days take effect even before the record is saved again.
         record = ChildRecord(effective(record.child, self.ctx.today()), record.peps)
         if not in_scope(self.ctx.registry, principal, record.child):

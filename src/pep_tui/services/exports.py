@@ -167,9 +167,11 @@ class ExportService:
         try:
             for n, summary in enumerate(summaries, start=1):
                 try:
-                    record = self.children.record(principal, summary["child_id"])
+                    record = self.children.record_or_skip(principal, summary["child_id"])
                 except PermissionDenied:
                     continue
+                if record is None:
+                    continue  # named by the caller from store.unreadable
                 writer.add(record.child, self.peps.visible_peps(principal, record))
                 if progress is not None and (n % 200 == 0 or n == len(summaries)):
                     progress("exporting", n, len(summaries))

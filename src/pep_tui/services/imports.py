@@ -321,7 +321,9 @@ class ImportService:
         for summary in self.children.list(principal, with_facts=True, include_closed=True):
             facts = summary.get(FACTS_KEY)
             if not isinstance(facts, dict):
-                record = self.children.record(principal, summary["child_id"])
+                record = self.children.record_or_skip(principal, summary["child_id"])
+                if record is None:
+                    continue  # the file does not parse: named by the caller from store.unreadable
                 la_id, left = record.child.la_child_id, record.child.left_care_on
             else:
                 la_id = facts.get("la_child_id")

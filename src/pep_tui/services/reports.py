@@ -233,9 +233,11 @@ class ComplianceService:
         if isinstance(facts, dict) and facts.get("v") == FACTS_VERSION:
             return facts
         try:
-            record = self.ctx.store.load_child(summary["child_id"])
+            record = self.ctx.store.load_child_or_skip(summary["child_id"])
         except NotFound:
             return None
+        if record is None:
+            return None  # the file does not parse: named by the caller from store.unreadable
         report.children_read_from_records += 1
         summary.setdefault("date_of_birth", record.child.date_of_birth.isoformat())
         return facts_for(record.child, record.peps)

@@ -1,5 +1,12 @@
 """``pep-tui store check``: read every file of a store and report what is wrong, changing nothing
-except finishing changes a crash interrupted (the same repair any save would do)."""
+except finishing changes a crash interrupted (the same repair any save would do).
+
+``pep-tui store check --repair`` also makes every repair that loses nothing, and lists each: it
+removes temp files left by killed writes (see :mod:`pep_tui.store.leftovers`), rebuilds an index that
+disagrees with the child files (derived data) and takes group/other permissions off the data folder.
+An unreadable child file is never "repaired": it is named, with its remedy
+(``pep-tui store restore --child ID``).
+"""
 
 from __future__ import annotations
 
@@ -27,7 +34,14 @@ class CheckReport:
     children: int = 0
     peps: int = 0
     events: int = 0
+    #: Changes interrupted by a crash that the check finished (partitions: child ids, "staff", …).
     repaired: list[str] = field(default_factory=list)
+    #: Children whose file does not parse (child id -> the reason).
+    unreadable: dict[str, str] = field(default_factory=dict)
+    #: Temp files left by killed writes that are still there (see :mod:`pep_tui.store.leftovers`).
+    leftovers: list[str] = field(default_factory=list)
+    #: Repairs made by ``--repair`` (each one line).
+    fixed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -49,9 +63,16 @@ def _check_modes(store: Store, report: CheckReport) -> None:
                                f"run: chmod -R go-rwx {store.root}")
 
 
-def check_store(store: Store, modes: bool = True) -> CheckReport:
-    """Check every file: store, staff, each child and PEP, audit trails, plugin documents, the index and
-    permissions."""
+def check_store(store: Store, modes: bool = True, repair: bool = False) -> CheckReport:
+    """Check every file: store, staff, each child and PEP, audit trails, plugin documents, the index,
+    leftover temp files and permissions. ``repair`` makes the repairs that lose nothing (see the module
+    docstring) and lists them in ``fixed``; the report then describes the store after them."""
+    if repair:
+        at_open = _tidied_at_open(store)
+        fixed = _repair(store, modes)
+        report = check_store(store, modes)
+        report.fixed = at_open + fixed
+        return report
     report = CheckReport()
     if (store.root / RESTORE_MARKER).exists():
         report.problems.append("a restore did not finish; run 'pep-tui store restore --resume'")
@@ -72,7 +93,13 @@ def check_store(store: Store, modes: bool = True) -> CheckReport:
         try:
             record = store.load_child(path.stem)
         except StoreCorrupt as exc:
-            report.problems.append(str(exc))
+            report.unreadable[path.stem] = exc.reason
+            report.problems.append(
+                f"{path} (child {path.stem}) is unreadable: {exc.reason}. It has not been changed; the other "
+                f"children are used without it; restore it with 'pep-tui store restore --child {path.stem}'")
+            continue
+        except NotFound:
+            report.warnings.append(f"{path} is not a child's file name (ignored)")
             continue
         if record.child.id != path.stem:
             report.problems.append(f"{path} holds the child {record.child.id}")
@@ -86,6 +113,7 @@ def check_store(store: Store, modes: bool = True) -> CheckReport:
     _check_audit(store, None, report)
     _check_documents(store, report)
     _check_index(store, fresh, report)
+    _check_leftovers(store, report)
     if modes:
         _check_modes(store, report)
     return report
@@ -146,7 +174,7 @@ def _check_index(store: Store, fresh: dict[str, tuple[dict, dict]], report: Chec
         except CorruptFile as exc:
             report.problems.append(f"{exc.path} does not read; run 'pep-tui store reindex'")
             continue
-        indexed = set(state.summaries)
+        indexed = set(state.summaries) - set(report.unreadable)  # named above, not "no file"
         missing, extra = set(fresh) - indexed, indexed - set(fresh)
         if missing or extra:
             report.problems.append(f"{what} lists {len(extra)} child(ren) with no file and misses {len(missing)}; "
@@ -158,3 +186,59 @@ def _check_index(store: Store, fresh: dict[str, tuple[dict, dict]], report: Chec
         if state.skipped_lines:
             report.warnings.append(f"{state.skipped_lines} journal line(s) of {what} torn by a crash are ignored "
                                    f"(harmless)")
+
+
+def _check_leftovers(store: Store, report: CheckReport) -> None:
+    """Temp files of killed writes: those removed when the store opened, and any still there."""
+    from pep_tui.store.leftovers import find_leftovers
+
+    root = store.root
+    report.fixed += _tidied_at_open(store)
+    report.leftovers = [str(p.relative_to(root)) for p in find_leftovers(root)]
+    if report.leftovers:
+        report.warnings.append(
+            f"{len(report.leftovers)} temp file(s) left by killed writes ({', '.join(report.leftovers[:3])}"
+            f"{'…' if len(report.leftovers) > 3 else ''}); they may hold copies of records: remove them with "
+            f"'pep-tui store check --repair'")
+
+
+def _tidied_at_open(store: Store) -> list[str]:
+    """The temp files removed when the store opened, as repairs (reported once)."""
+    lines = [f"removed {p.relative_to(store.root)} (a temp file left by a killed write, when the store opened)"
+             for p in store.tidied_at_open]
+    store.tidied_at_open = []
+    return lines
+
+
+def _repair(store: Store, modes: bool) -> list[str]:
+    """Make the repairs that lose nothing; one line per repair made."""
+    from pep_tui.store.leftovers import remove_leftovers
+
+    fixed: list[str] = []
+    root = store.root
+    fixed += [f"removed {p.relative_to(root)} (a temp file left by a killed write)"
+              for p in remove_leftovers(store) or []]
+    before = check_store(store, modes)
+    if any("reindex" in problem for problem in before.problems):
+        count = store.reindex()
+        fixed.append(f"rebuilt the index from the child files ({count} children)")
+    if modes and any("readable by others" in warning for warning in before.warnings):
+        changed = _tighten_modes(store)
+        fixed.append(f"took group and other permissions off {changed} file(s) and folder(s)")
+    return fixed
+
+
+def _tighten_modes(store: Store) -> int:
+    changed = 0
+    for folder, dirs, files in os.walk(store.root):
+        if os.path.basename(folder) == "backups":
+            dirs[:] = []
+        for name in [folder, *(os.path.join(folder, f) for f in files)]:
+            st = os.lstat(name)
+            if stat.S_ISLNK(st.st_mode):
+                continue
+            mode = stat.S_IMODE(st.st_mode)
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+                changed += 1
+    return changed

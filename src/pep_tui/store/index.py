@@ -185,10 +185,19 @@ class SummaryIndex:
         """Fold the journal into a new base generation; returns it.
 
         The new base keeps the old base's stamp unless every summary was made under one newer stamp.
+        A few summaries made under another stamp than the new base's (an unreadable child kept to be
+        tried again, a session still in the old term) keep theirs: they are appended to the new journal.
+        (Many are not: they are re-summarised on the next list anyway, which writes a new base.)
         """
         state = self.read()
         stamps = {state.entry_stamps.get(cid, state.stamp) for cid in state.summaries}
-        return self.write_base(state.summaries, stamps.pop() if len(stamps) == 1 else state.stamp)
+        stamp = stamps.pop() if len(stamps) == 1 else state.stamp
+        odd = {cid: t for cid, t in state.entry_stamps.items() if cid in state.summaries and t != stamp}
+        gen = self.write_base(state.summaries, stamp)
+        if odd and len(odd) * 10 <= len(state.summaries):
+            append_line(self.journal_path(gen), b"\n".join(
+                orjson.dumps({"c": cid, "s": state.summaries[cid], "t": t}) for cid, t in odd.items()))
+        return gen
 
     def write_base(self, summaries: dict[str, dict[str, Any]], stamp: str | None) -> int:
         """Write ``summaries`` as a new generation and remove the older ones; returns the new generation.

@@ -46,6 +46,7 @@ from pep_tui.store.pending import mark_child, pending_partitions
 from pep_tui.store.records import ChildRecord, PEPChange, StoreKind, Summariser, default_summary
 from pep_tui.store.staff import StaffFile
 from pep_tui.store.summaries import REINDEX_REMEDY, IndexedSummaries, append_entries
+from pep_tui.store.unreadable import UnreadableChildren
 
 _TERMS = ("autumn", "spring", "summer")
 
@@ -81,6 +82,11 @@ class Store(IndexedSummaries):
         self.audit = AuditLog(root / "audit")
         self.audit.before_read = self._repair_before_reading
         self.store_lock = StoreWideLock(self.locks_dir / "store.lock")
+        #: Child files that did not parse, met by cohort-wide readers of this process and left out of
+        #: lists and reports (see :mod:`pep_tui.store.unreadable`).
+        self.unreadable = UnreadableChildren()
+        #: Temp files of killed writes removed when this store was opened (reported by ``store check``).
+        self.tidied_at_open: list[Path] = []
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -157,6 +163,7 @@ class Store(IndexedSummaries):
             raise StoreCorrupt(exc.path, exc.reason, newest_backup(root), REINDEX_REMEDY) from None
         if summariser is not None:
             store.repair_pending()
+        store.tidied_at_open = store.remove_leftover_temp_files(wait=False) or []
         return store
 
     # --- locks --------------------------------------------------------------------------------
@@ -207,6 +214,19 @@ class Store(IndexedSummaries):
         except ValueError as exc:
             reason = f"a record does not match the expected shape ({type(exc).__name__})"
             raise self.corrupt(CorruptFile(self._child_path(child_id), reason)) from None
+
+    def load_child_or_skip(self, child_id: str) -> ChildRecord | None:
+        """A child with their PEPs for a cohort-wide reader: ``None`` (the child recorded in
+        :attr:`unreadable`) when the child's own file does not parse. Any other damage still raises."""
+        try:
+            return self.load_child(child_id)
+        except StoreCorrupt as exc:
+            self.unreadable.skip(child_id, exc, self._child_path(child_id))
+            return None
+
+    def child_path(self, child_id: str) -> Path:
+        """The file of one child (:class:`NotFound` for an id that is no file name)."""
+        return self._child_path(child_id)
 
     def child_exists(self, child_id: str) -> bool:
         """Whether a child file exists."""
@@ -370,6 +390,19 @@ class Store(IndexedSummaries):
         elif valid_child_id(child_id) and (self.pending_dir / f"child.{child_id}.json").exists():
             with self.changing(f"child.{child_id}"):
                 self._repair_child(child_id)
+
+    # --- leftovers of killed writes (see pep_tui.store.leftovers) ------------------------------------
+
+    def remove_leftover_temp_files(self, wait: bool = True) -> list[Path] | None:
+        """Remove the temp files of writes killed before their rename; the files removed.
+
+        Safe because it holds the store-wide lock exclusively, which no save holds while writing: every
+        temp file found then belongs to a writer that died. ``wait=False`` (at open) gives up at once,
+        returning ``None``, if a save is running: the next open or ``store check --repair`` removes them.
+        """
+        from pep_tui.store.leftovers import remove_leftovers
+
+        return remove_leftovers(self, wait)
 
     # --- staff --------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from pep_tui.store.errors import StoreCorrupt
     from pep_tui.store.records import Summariser
     from pep_tui.store.repository import Store
+    from pep_tui.store.unreadable import UnreadableChildren
 
 REINDEX_REMEDY = "the index is rebuilt from the child files by 'pep-tui store reindex'"
 
@@ -62,9 +63,13 @@ def append_entries(store: Store, updates: dict[str, Entries], stamp: str | None)
 
 def stale(state: IndexState, stamp: str | None) -> set[str]:
     """Children whose entry was made under another stamp than ``stamp``; none when ``stamp`` is
-    ``None`` or the base was made under it (as a term's first list records it)."""
-    if stamp is None or state.stamp == stamp:
+    ``None``. When the base was made under it (as a term's first list records it) only the journal's
+    entries are looked at: those of a session still in the old term, or of an unreadable child kept
+    under its old stamp so that it is tried again (see :mod:`pep_tui.store.unreadable`)."""
+    if stamp is None:
         return set()
+    if state.stamp == stamp:
+        return {cid for cid, t in state.entry_stamps.items() if t != stamp and cid in state.summaries}
     return {cid for cid in state.summaries if state.entry_stamps.get(cid, state.stamp) != stamp}
 
 
@@ -163,6 +168,12 @@ def readable(index: SummaryIndex) -> IndexState | None:
         return None
 
 
+def _without(summaries: dict[str, dict[str, Any]], unreadable: UnreadableChildren) -> dict[str, dict[str, Any]]:
+    if not len(unreadable):
+        return summaries
+    return {cid: s for cid, s in summaries.items() if cid not in unreadable}
+
+
 class IndexedSummaries:
     """The :class:`~pep_tui.store.repository.Store`'s reading of its two indexes."""
 
@@ -171,23 +182,26 @@ class IndexedSummaries:
     summary_today: Callable[[], date] | None
     fact_keys: frozenset[str]
     corrupt: Callable[..., StoreCorrupt]
+    unreadable: UnreadableChildren
 
     def summaries(self, with_facts: bool = False) -> dict[str, dict[str, Any]]:
         """Per-child summaries by child id: fresh (validated against the files on every call).
 
         These are the list entries, without the keys in ``fact_keys``; ``with_facts=True`` gives
-        each child's entry merged with their facts (new dictionaries, made on each call).
+        each child's entry merged with their facts (new dictionaries, made on each call). Children
+        whose file was found unreadable (:attr:`unreadable`) are left out.
         """
         store: Store = self  # type: ignore[assignment]
         try:
             lean = read_list(store).summaries
             if not with_facts:
-                return lean
+                return _without(lean, self.unreadable)
             facts = self.facts()
             lean = read_list(store).summaries  # reading the facts may have refreshed both indexes
         except CorruptFile as exc:
             raise self.corrupt(exc, REINDEX_REMEDY) from None
-        return {cid: {**s, **facts[cid]} if cid in facts else dict(s) for cid, s in lean.items()}
+        return {cid: {**s, **facts[cid]} if cid in facts else dict(s) for cid, s in lean.items()
+                if cid not in self.unreadable}
 
     def facts(self) -> dict[str, dict[str, Any]]:
         """Each child's facts (the keys in ``fact_keys`` of their summary) by child id, read only
@@ -210,7 +224,7 @@ class IndexedSummaries:
         """Rebuild both indexes from the child files; returns the number of children.
 
         Saves go on meanwhile: the journal lines they append during the scan are replayed on top.
-        A child file that does not parse stops the rebuild with :class:`StoreCorrupt`.
+        A child file that does not parse is left out and recorded in :attr:`unreadable`.
         """
         from pep_tui.store.reindex import rebuild
 

@@ -68,6 +68,8 @@ class PepApp(App[None]):
         self.exercise_progress: dict[str, bool] = {}
         self.exercise_messages: dict[str, str] = {}
         self.last_exercise: str | None = None
+        #: unreadable child files already shown in a warning this session
+        self._unreadable_shown: set[str] = set()
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -93,6 +95,19 @@ class PepApp(App[None]):
         often quote what a user typed or a name from the store."""
         super().notify(clean(message, newlines=True), title=clean(title), severity=severity, timeout=timeout,
                        markup=markup)
+
+    def warn_unreadable(self) -> None:
+        """After a list, dashboard or queue: name (once per session) each child whose file could not be
+        read and was left out (see :mod:`pep_tui.store.unreadable`). A warning, not a refusal."""
+        unreadable = getattr(self.services.store, "unreadable", None)
+        new = [u for u in unreadable or () if u.child_id not in self._unreadable_shown]
+        if not new:
+            return
+        self._unreadable_shown.update(u.child_id for u in new)
+        files = ", ".join(f"{u.path.parent.name}/{u.path.name}" for u in new[:3]) + ("…" if len(new) > 3 else "")
+        self.notify(f"{len(new)} child file(s) cannot be read and are left out of lists and figures: {files}. "
+                    f"Tell your administrator: 'pep-tui store restore --child CHILD_ID' brings one back.",
+                    title="Unreadable records", severity="warning", timeout=15)
 
     # --- start-up ---------------------------------------------------------------------------
 

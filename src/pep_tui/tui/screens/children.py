@@ -71,6 +71,12 @@ class ChildrenScreen(Screen[None]):
         self.filter_input.focus()
         self.children_list.refresh_rows()
         self._update_status()
+        self._warn_unreadable()
+
+    def _warn_unreadable(self) -> None:
+        warn: Any = getattr(self.app, "warn_unreadable", None)
+        if callable(warn):
+            warn()
 
     def on_screen_resume(self) -> None:
         if self.view is None or not self.is_mounted:
@@ -79,6 +85,7 @@ class ChildrenScreen(Screen[None]):
         self.view.load(self.app.services.children.list(self.app.principal))
         self.children_list.refresh_rows(keep_child=keep.get("child_id") if keep else None)
         self._update_status()
+        self._warn_unreadable()
 
     def _update_status(self) -> None:
         view = self.view

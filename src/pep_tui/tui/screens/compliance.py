@@ -83,6 +83,9 @@ class ComplianceScreen(Screen[None]):
         text = literal(self.report_text(), newlines=True)
         text.no_wrap = True  # tables and charts keep their columns; scroll sideways on a narrow terminal
         self.query_one("#compliance-report", Static).update(text)
+        warn: Any = getattr(self.app, "warn_unreadable", None)
+        if callable(warn):
+            warn()
 
     def action_back(self) -> None:
         """Back."""
