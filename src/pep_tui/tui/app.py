@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from importlib import import_module
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -22,6 +23,7 @@ from pep_tui.tui.commands import (
     screen_commands,
 )
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
+from pep_tui.tui.session import InputClosed, SessionGuard, apply_escape_delay, session_driver
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
 
@@ -55,9 +57,13 @@ class PepApp(App[None]):
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
-    def __init__(self, opened: Opened, principal: Principal, **kwargs: Any) -> None:
+    def __init__(self, opened: Opened, principal: Principal, *, idle_seconds: float | None = None,
+                 **kwargs: Any) -> None:
         plain = opened.settings.theme == "plain"
         super().__init__(ansi_color=True if plain else None, **kwargs)
+        #: the idle limit (``[server] idle_minutes`` on a live store unless ``idle_seconds`` is given)
+        self.session = SessionGuard(self, opened.settings, idle_seconds=idle_seconds,
+                                    live=opened.services.store.kind == "live")
         self.opened = opened
         self.services = opened.services
         self.principal = principal
@@ -100,12 +106,25 @@ class PepApp(App[None]):
         if self.plain:
             self.theme = PLAIN_THEME
             self.animation_level = "none"
+        self.session.start()
         broken = [r for r in self.plugin_records() if r.error and not getattr(r, "disabled", False)]
         if broken:
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
         self.show_home()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.session.key_pressed()
+        await super().on_event(event)
+
+    def on_input_closed(self, _message: InputClosed) -> None:
+        """The terminal went away: end the session rather than wait for keys that cannot come."""
+        self.session.input_closed()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.session.focused(event.widget)
 
     def show_home(self) -> None:
         """Show the children list for the current principal."""
@@ -361,8 +380,9 @@ class PepApp(App[None]):
 
 
 def run_app(opened: Opened, principal: Principal) -> None:
-    """Run the app until the user quits (blocking)."""
-    PepApp(opened, principal).run()
+    """Run the app until the user quits, the session is idle too long or its terminal goes (blocking)."""
+    apply_escape_delay(opened.settings)
+    PepApp(opened, principal, driver_class=session_driver()).run()
 
 
 __all__ = ["PepApp", "run_app"]
