@@ -50,6 +50,7 @@ class PepApp(App[None]):
         Binding("f6", "plugins", "Plugins", show=False, id="app.plugins", priority=True),
         Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
+        Binding("f9", "transfers", "Exports", show=False, id="app.transfers", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -190,6 +191,14 @@ class PepApp(App[None]):
         from pep_tui.tui.screens.compliance import ComplianceScreen
 
         self.push_screen(ComplianceScreen())
+
+    def action_transfers(self) -> None:
+        """Exports and imports, for the child or PEP in view when there is one."""
+        from pep_tui.tui.screens.transfers import TransfersScreen
+
+        if isinstance(self.screen, TransfersScreen):
+            return
+        self.push_screen(TransfersScreen(getattr(self.screen, "child_id", None), getattr(self.screen, "pep_id", None)))
 
     def action_plugins(self) -> None:
         """Loaded plugins and load errors."""
@@ -365,6 +374,8 @@ class PepApp(App[None]):
         for saved in SAVED_FILTERS:
             yield SystemCommand(f"Children: {saved.title}", "Show the children list with this saved filter",
                                 partial(self.apply_saved_filter, saved.id), discover=False)
+        yield SystemCommand("Exports and imports", "Export this PEP, a blank form, the data or the ledger; "
+                            "imports from the server's import folder", self.action_transfers)
         yield SystemCommand("Plugins", "Loaded plugins and load errors", self.action_plugins)
         if self.check_action("qa_queue", ()):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)
