@@ -300,3 +300,19 @@ def test_a_client_that_stops_reading_ends_the_export(store):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_on_a_live_store_the_key_s_login_cannot_take_another_role(tmp_path):
+    root = tmp_path / "live"
+    env = {k: v for k, v in os.environ.items() if k != "SSH_ORIGINAL_COMMAND"}
+    cli = [sys.executable, "-m", "pep_tui.cli", "--data-dir", str(root)]
+    subprocess.run([*cli, "init", "--admin", "vs.head"], check=True, capture_output=True, env=env, timeout=TIMEOUT)
+    _trusting_store(root)
+    subprocess.run([*cli, "--login", "vs.head", "staff", "add", "dt.x", "--name", "DT X", "--as",
+                    "designated_teacher", "--school", "123456"], check=True, capture_output=True, env=env,
+                   timeout=TIMEOUT)
+    assert forced(root, "dt.x", "whoami").stdout.decode().startswith("dt.x: DT X")
+    refused = forced(root, "dt.x", "report compliance --role virtual_school")
+    assert refused.returncode == 2 and "does not hold the role 'virtual_school'" in one_line(refused)
+    unknown = forced(root, "mallory", "whoami")
+    assert unknown.returncode == 2 and "not an active pep-tui user" in one_line(unknown)
