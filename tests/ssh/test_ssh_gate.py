@@ -289,7 +289,12 @@ def test_the_process_ends_when_its_parent_is_killed(store, tmp_path):
                 os.kill(pid, signal.SIGKILL)
 
 
-def test_a_client_that_stops_reading_ends_the_export(store):
+def test_a_client_that_stops_reading_ends_the_export(store, plugins):
+    def exports() -> int:
+        events = open_services(store, plugins=plugins).services.store.audit.events()
+        return sum(1 for e in events if e.action == "export.data")
+
+    before = exports()
     env = {**os.environ, "SSH_ORIGINAL_COMMAND": "export data --format csv"}
     process = subprocess.Popen([sys.executable, "-m", "pep_tui.cli", "--data-dir", str(store), "--login", "vs.head"],
                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -297,6 +302,7 @@ def test_a_client_that_stops_reading_ends_the_export(store):
         process.stdout.close()  # the client went away before the export was sent
         assert process.wait(timeout=TIMEOUT) != 0
         assert not list((store / "outbox" / "vs.head").glob(".work-*")), "no scratch files left behind"
+        assert exports() == before, "the export stopped when its client went, before it was complete"
     finally:
         if process.poll() is None:
             process.kill()

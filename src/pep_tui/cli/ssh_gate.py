@@ -317,6 +317,24 @@ def _refuse_terminal(what: str, redirect: str) -> None:
                       "(and leave out -t)")
 
 
+def client_gone() -> bool:
+    """Whether the reader of standard output has gone (the SSH client disconnected)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), 0)  # errors and hang-ups only
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _stop_if_client_gone(_phase: str, _done: int, _total: int) -> None:
+    """A progress callback for long exports: stop working for a client that is no longer there."""
+    if client_gone():
+        raise BrokenPipeError("the client went away")
+
+
 def _write(content: bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(content)
@@ -366,7 +384,7 @@ def run_export_data(request: Request, trusted: argparse.Namespace) -> int:
     with Outbox(services.ctx.settings, principal).temp_folder() as scratch:
         from pathlib import Path
 
-        path = build_archive(services, principal, fmt, Path(scratch))
+        path = build_archive(services, principal, fmt, Path(scratch), _stop_if_client_gone)
         sys.stdout.flush()
         copy_stream(path, sys.stdout.buffer)
     return exit_codes.OK
