@@ -142,6 +142,46 @@ def test_the_app_exits_when_its_terminal_closes(tmp_path):
             process.kill()
 
 
+def _idle_output(data: Path, extra_settings: str) -> int:
+    """Bytes an app sends in 3 s without a key, once it has drawn its first screen (real driver, a pty)."""
+    import pty
+
+    (data / "settings.toml").write_text(extra_settings + "[server]\ntrust_login_flag = true\n")
+    env = {k: v for k, v in os.environ.items() if k != "SSH_ORIGINAL_COMMAND"}
+    env["TERM"] = "xterm-256color"
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "pep_tui.cli", "--data-dir", str(data), "--login", "vs.head"],
+                               stdin=follower, stdout=follower, stderr=follower, env=env, start_new_session=True)
+    os.close(follower)
+
+    def read_for(seconds: float, until_quiet: bool = False) -> int:
+        count, end = 0, time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([leader], [], [], 1.5 if until_quiet else 0.1)
+            if ready:
+                count += len(os.read(leader, 65536))
+            elif until_quiet and count:
+                return count
+        return count
+
+    try:
+        assert read_for(60, until_quiet=True) > 0, "the app did not start"
+        return read_for(3.0)
+    finally:
+        process.kill()
+        process.wait(timeout=60)
+        os.close(leader)
+
+
+def test_an_idle_server_session_sends_nothing(tmp_path):
+    """Over SSH the cursor does not blink: an idle session sends no bytes (it sent ~300 a second)."""
+    data = tmp_path / "live"
+    subprocess.run([sys.executable, "-m", "pep_tui.cli", "init", "--admin", "vs.head", "--data-dir", str(data)],
+                   check=True, capture_output=True, timeout=120)
+    assert _idle_output(data, "") == 0
+    assert _idle_output(data, 'cursor_blink = "on"\n') > 0  # the blink is what used to be sent
+
+
 def test_settings_file_paths(tmp_path: Path):
     (tmp_path / "settings.toml").write_text(
         '[server]\nimport_folder = "/srv/pep-tui/incoming"\noutbox_days = 3\nssh_destination = "pep"\n')

@@ -392,6 +392,11 @@ class PepApp(App[None]):
 
 def run_app(opened: Opened, principal: Principal) -> None:
     """Run the app until the user quits, the session is idle too long or its terminal goes (blocking)."""
+    import os
+    import sys
+
+    if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):  # the callers say why first
+        raise RuntimeError("the full-screen app needs a terminal on standard input and output")
     apply_escape_delay(opened.settings)
     PepApp(opened, principal, driver_class=session_driver()).run()
 
