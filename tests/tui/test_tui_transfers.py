@@ -118,6 +118,8 @@ async def test_virtual_school_imports_from_the_import_folder_after_a_dry_run(tui
         text = await choose(pilot, "import:cohort:cohort-march.csv")
         assert "would add 3" in text and "Dry run: nothing was changed." in text
         assert len(opened.services.store.summaries()) == before
+        # the file changes after the check: what is applied is what was shown
+        (incoming / "cohort-march.csv").write_bytes((DATA / "cohort_bad.csv").read_bytes())
         await pilot.press("a")
         await app.workers.wait_for_complete()
         await pilot.pause()

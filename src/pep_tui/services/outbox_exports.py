@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pep_tui.domain.text import drop_control
 from pep_tui.plugins.api import Capability
-from pep_tui.services.access import can
+from pep_tui.services.access import can, require
 from pep_tui.services.data_archive import build_archive
 from pep_tui.services.outbox import Outbox, fetch_command, import_file, import_files
 from pep_tui.services.principal import Principal
@@ -107,11 +107,20 @@ class OutboxExports:
         """The CSV files waiting in the import folder (none unless this role may import)."""
         return import_files(self.settings) if self._can(Capability.IMPORT_DATA) else []
 
-    def run_import(self, kind: str, name: str, *, dry_run: bool):
-        """Check (``dry_run``) or apply an import of a file from the import folder; the service's result."""
-        path = import_file(self.settings, name)
+    def read_import(self, name: str) -> bytes:
+        """The bytes of a file in the import folder, chosen by name (refused unless this role may import)."""
+        require(self.services.registry, self.principal, Capability.IMPORT_DATA)
+        return import_file(self.settings, name).read_bytes()
+
+    def run_import(self, kind: str, name: str, *, dry_run: bool, content: bytes | None = None):
+        """Check (``dry_run``) or apply an import of a file from the import folder; the service's result.
+
+        Pass the ``content`` that was checked to apply exactly that, even if the file has since changed.
+        """
+        if content is None:
+            content = self.read_import(name)
         run = self.services.imports.cohort if kind == "cohort" else self.services.imports.attendance
-        return run(self.principal, path, dry_run=dry_run)
+        return run(self.principal, content, name=name, dry_run=dry_run)
 
     # --- what to offer -------------------------------------------------------------------------
 

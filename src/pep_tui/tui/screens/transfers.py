@@ -53,8 +53,8 @@ class TransfersScreen(Screen[None]):
         self.pep_id = pep_id
         self.exports: OutboxExports | None = None
         self.entries: dict[str, Any] = {}
-        #: the import whose dry run is on screen and may be applied: (kind, file name)
-        self.ready_import: tuple[str, str] | None = None
+        #: the import whose dry run is on screen and may be applied: (kind, file name, the bytes checked)
+        self.ready_import: tuple[str, str, bytes] | None = None
         self.last_command = ""
         self.busy = False
 
@@ -149,20 +149,24 @@ class TransfersScreen(Screen[None]):
     # --- imports ----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="transfer")
-    def run_import(self, kind: str, name: str, dry_run: bool) -> None:
+    def run_import(self, kind: str, name: str, dry_run: bool, content: bytes | None = None) -> None:
+        exports = self.exports
+        assert exports is not None
         try:
-            result = self.exports.run_import(kind, name, dry_run=dry_run)  # type: ignore[union-attr]
+            if content is None:  # read once: what is applied is exactly what was checked
+                content = exports.read_import(name)
+            result = exports.run_import(kind, name, dry_run=dry_run, content=content)
         except EXPECTED as exc:
             self.app.call_from_thread(self.finished, f"{name}: not imported. {exc}")
             return
-        self.app.call_from_thread(self.imported, kind, name, dry_run, result)
+        self.app.call_from_thread(self.imported, kind, name, dry_run, result, content)
 
-    def imported(self, kind: str, name: str, dry_run: bool, result: Any) -> None:
+    def imported(self, kind: str, name: str, dry_run: bool, result: Any, content: bytes) -> None:
         lines = list(result.lines())
         clean_run = not result.rejected and not getattr(result, "blocked", False) \
             and getattr(result, "failed", None) is None
         if dry_run and clean_run:
-            self.ready_import = (kind, name)
+            self.ready_import = (kind, name, content)
             key = self.app.key_for("transfers.apply", self.BINDINGS)
             lines.append(f"\nPress {key} to apply this import of {name}.")
         elif dry_run:
@@ -174,12 +178,12 @@ class TransfersScreen(Screen[None]):
         """Apply the import whose dry run is on screen."""
         if self.ready_import is None or self.busy:
             return
-        kind, name = self.ready_import
+        kind, name, content = self.ready_import
         self.ready_import = None
         self.busy = True
         self.refresh_bindings()
-        self.show(f"Importing {name}…")
-        self.run_import(kind, name, dry_run=False)
+        self.show(f"Importing {name} as checked…")
+        self.run_import(kind, name, dry_run=False, content=content)
 
     def finished(self, text: str) -> None:
         self.busy = False
