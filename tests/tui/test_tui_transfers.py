@@ -205,4 +205,10 @@ def test_old_outbox_files_are_deleted(tui_store):
     old = Outbox(opened.settings, principal).save("old.csv", b"x")
     os.utime(old, (old.stat().st_atime - 3 * 86400, old.stat().st_mtime - 3 * 86400))
     Outbox(opened.settings, principal).save("new.csv", b"y")
+    outbox = Outbox(opened.settings, principal)
+    scratch = outbox.folder / ".work-killed"
+    scratch.mkdir()
+    (scratch / "children.csv").write_text("personal data")
+    os.utime(scratch, (scratch.stat().st_atime - 2 * 86400, scratch.stat().st_mtime - 2 * 86400))
     assert [f.name for f in Outbox(opened.settings, principal).files()] == ["new.csv"]
+    assert not scratch.exists(), "scratch left by a killed export is removed"

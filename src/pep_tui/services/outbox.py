@@ -17,6 +17,7 @@ import getpass
 import os
 import re
 import shlex
+import shutil
 import socket
 import tempfile
 import time
@@ -31,6 +32,8 @@ from pep_tui.settings import Settings
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,150}$")
 #: File types served as binary (refused on a terminal); everything else is text.
 BINARY_SUFFIXES = frozenset({".pdf", ".docx", ".zip"})
+#: Scratch left by a process killed mid-export is removed after this many hours.
+SCRATCH_HOURS = 24
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
 
@@ -97,11 +100,15 @@ class Outbox:
     def _prune(self) -> None:
         if not self.folder.is_dir():
             return
-        limit = (self._now or time.time()) - self.settings.server.outbox_days * 86400
+        now = self._now or time.time()
+        limit = now - self.settings.server.outbox_days * 86400
+        stale_work = now - SCRATCH_HOURS * 3600
         for path in self.folder.iterdir():
             try:
-                if path.is_file() and path.stat().st_mtime < limit:
+                if path.is_file() and path.stat().st_mtime < (stale_work if path.name.startswith(".") else limit):
                     path.unlink()
+                elif path.is_dir() and path.name.startswith(".work-") and path.stat().st_mtime < stale_work:
+                    shutil.rmtree(path)  # left by a process killed mid-export
             except OSError:  # another session pruned it first
                 continue
 
