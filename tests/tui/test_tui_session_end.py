@@ -50,9 +50,10 @@ async def test_an_idle_session_clears_the_screen_and_exits(tui_store):
 
 
 async def test_keys_keep_a_session_open(tui_store):
-    app = PepApp(tui_store, tui_store.services.principal_for("vs.head"), idle_seconds=1.2)
+    app = PepApp(tui_store, tui_store.services.principal_for("vs.head"), idle_seconds=3.0)
     async with app.run_test() as pilot:
-        for _ in range(8):  # 2.4 s of typing, twice the idle limit
+        started = time.monotonic()
+        while time.monotonic() - started < 6.0:  # typing for twice the idle limit
             await pilot.press("down")
             await pilot.pause(0.3)
         assert app.is_running and not isinstance(app.screen, SessionEndedScreen)
@@ -157,7 +158,7 @@ def _idle_output(data: Path, extra_settings: str) -> int:
     def read_for(seconds: float, until_quiet: bool = False) -> int:
         count, end = 0, time.monotonic() + seconds
         while time.monotonic() < end:
-            ready, _, _ = select.select([leader], [], [], 1.5 if until_quiet else 0.1)
+            ready, _, _ = select.select([leader], [], [], 3.0 if until_quiet else 0.1)
             if ready:
                 count += len(os.read(leader, 65536))
             elif until_quiet and count:
