@@ -122,6 +122,21 @@ class ServerSettings(BaseModel):
         False,
         description="Honour --login (set only when every login reaches pep-tui through an SSH forced command)",
     )
+    idle_minutes: int = Field(
+        15, ge=0,
+        description="End an app session after this many minutes without a key, clearing the screen first (0 = never)",
+    )
+    import_folder: Path | None = Field(
+        None, description="The server folder whose CSV files the Virtual School may import in the app (none: no in-app imports)",
+    )
+    outbox_folder: Path | None = Field(
+        None, description="Where the app leaves exports for staff to fetch over SSH (default: outbox/ in the data folder)",
+    )
+    outbox_days: int = Field(7, ge=1, description="Exports left in the outbox are deleted after this many days")
+    ssh_destination: str = Field(
+        "", description="How staff reach the server, for the fetch commands the app shows (e.g. peptui@pep.example.org; "
+                        "default: this account at this host's name)",
+    )
 
 
 class RetentionSettings(BaseModel):
@@ -149,6 +164,14 @@ class Settings(BaseSettings):
     disabled_plugins: list[str] = Field(default_factory=list)
     theme: Literal["default", "plain"] = Field("default", description="plain: ANSI colours, no animation")
     keys: dict[str, str] = Field(default_factory=dict, description="Binding id -> key(s), to remap keys")
+    escape_delay_ms: int | None = Field(
+        None, ge=10, le=2000,
+        description="How long (ms) after Escape to wait for the rest of a key sequence; longer suits slow links "
+                    "(default: ESCDELAY or 100)",
+    )
+    cursor_blink: Literal["auto", "on", "off"] = Field(
+        "auto", description="Blinking cursor in text boxes: auto = off in SSH sessions (no idle redraws), on locally",
+    )
     policy: Policy = Field(default_factory=Policy)
     server: ServerSettings = Field(default_factory=ServerSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

@@ -38,8 +38,9 @@ def test_demo_refuses_a_live_store_and_leaves_it_untouched(live, capsys) -> None
     assert _files(folder) == before
 
 
-def test_the_app_refuses_to_open_a_sandbox_as_a_live_store(sandbox_copy, capsys) -> None:
+def test_the_app_refuses_to_open_a_sandbox_as_a_live_store(sandbox_copy, capsys, monkeypatch) -> None:
     folder = sandbox_copy()
+    monkeypatch.setattr("pep_tui.cli.core.require_terminal", lambda: None)  # as in a terminal
     for argv in (["--data-dir", str(folder)], ["open", "--data-dir", str(folder)]):
         assert main(argv) == 2
         assert "training sandbox" in capsys.readouterr().err

@@ -63,7 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.func
-    if handler is None:
+    from pep_tui.cli.ssh_gate import run_gate, wants_gate
+
+    if wants_gate(args):  # an SSH forced command given a command: only the allow-list runs
+        handler = run_gate
+    elif handler is None:
         from pep_tui.cli.core import cmd_open
 
         handler = cmd_open

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -41,6 +42,26 @@ def principal_from_args(opened: Opened, args: argparse.Namespace) -> Principal:
     """The signed-in principal: the OS login, or ``--login`` where the operator trusts it."""
     login = resolve_login(opened.settings, getattr(args, "login", None))
     return opened.services.principal_for(login, getattr(args, "role", None))
+
+
+def has_terminal() -> bool:
+    """Whether both standard input and standard output are a terminal (the full-screen app needs both)."""
+    try:
+        return os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):  # closed or replaced streams
+        return False
+
+
+def require_terminal() -> None:
+    """Refuse at once, in one line, to start the full-screen app without a terminal.
+
+    Without one the app cannot be used and, with its input closed, would never notice the user had gone.
+    """
+    if not has_terminal():
+        from pep_tui.cli import UserError
+
+        raise UserError("the app needs a terminal: connect with 'ssh -t …' (or run a command; 'help' lists "
+                        "them), or run pep-tui in a terminal, not with its input or output redirected")
 
 
 def print_json(value: Any) -> None:

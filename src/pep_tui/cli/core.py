@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
+from pep_tui.cli.common import (
+    command,
+    has_terminal,
+    open_from_args,
+    principal_from_args,
+    print_json,
+    require_terminal,
+    table,
+)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -56,6 +64,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app on the live store, signed in as the OS login (or the forced-command login)."""
+    require_terminal()
     opened = open_from_args(args, expect_kind="live")
     principal = principal_from_args(opened, args)
     from pep_tui.tui.app import run_app
@@ -81,7 +90,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _print_exercises(opened, args.list_exercises or None)
     if args.exercise:
         return _print_exercise(opened, args.exercise)
-    if args.no_app or not sys.stdout.isatty():
+    if args.no_app or not has_terminal():
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
         print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "

@@ -166,7 +166,10 @@ class PEPService:
         return [self._visible_copy(principal, record, p) for p in record.peps]
 
     def _visible_copy(self, principal: Principal, record: ChildRecord, pep: PEP) -> PEP:
-        visible = {s.spec.id for s in self.visible_sections(principal, record, pep)}
+        # which sections, not how complete each is: exports read every PEP of the cohort through here
+        registry = self.ctx.registry
+        visible = {s.id for s in registry.sections_for(self.section_context(record, pep))
+                   if may_view_section(registry, principal, s)}
         role = role_of(self.ctx.registry, principal)
         update: dict[str, Any] = {"sections": {k: v for k, v in pep.sections.items() if k in visible}}
         if role.limited_view:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from importlib import import_module
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -22,6 +23,7 @@ from pep_tui.tui.commands import (
     screen_commands,
 )
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
+from pep_tui.tui.session import InputClosed, SessionGuard, apply_escape_delay, session_driver
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
 
@@ -48,6 +50,7 @@ class PepApp(App[None]):
         Binding("f6", "plugins", "Plugins", show=False, id="app.plugins", priority=True),
         Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
+        Binding("f9", "transfers", "Exports", show=False, id="app.transfers", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -55,9 +58,13 @@ class PepApp(App[None]):
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True, id="app.previous_field"),
     ]
 
-    def __init__(self, opened: Opened, principal: Principal, **kwargs: Any) -> None:
+    def __init__(self, opened: Opened, principal: Principal, *, idle_seconds: float | None = None,
+                 **kwargs: Any) -> None:
         plain = opened.settings.theme == "plain"
         super().__init__(ansi_color=True if plain else None, **kwargs)
+        #: the idle limit (``[server] idle_minutes`` on a live store unless ``idle_seconds`` is given)
+        self.session = SessionGuard(self, opened.settings, idle_seconds=idle_seconds,
+                                    live=opened.services.store.kind == "live")
         self.opened = opened
         self.services = opened.services
         self.principal = principal
@@ -115,12 +122,25 @@ class PepApp(App[None]):
         if self.plain:
             self.theme = PLAIN_THEME
             self.animation_level = "none"
+        self.session.start()
         broken = [r for r in self.plugin_records() if r.error and not getattr(r, "disabled", False)]
         if broken:
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
         self.show_home()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.session.key_pressed()
+        await super().on_event(event)
+
+    def on_input_closed(self, _message: InputClosed) -> None:
+        """The terminal went away: end the session rather than wait for keys that cannot come."""
+        self.session.input_closed()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.session.focused(event.widget)
 
     def show_home(self) -> None:
         """Show the children list for the current principal."""
@@ -186,6 +206,14 @@ class PepApp(App[None]):
         from pep_tui.tui.screens.compliance import ComplianceScreen
 
         self.push_screen(ComplianceScreen())
+
+    def action_transfers(self) -> None:
+        """Exports and imports, for the child or PEP in view when there is one."""
+        from pep_tui.tui.screens.transfers import TransfersScreen
+
+        if isinstance(self.screen, TransfersScreen):
+            return
+        self.push_screen(TransfersScreen(getattr(self.screen, "child_id", None), getattr(self.screen, "pep_id", None)))
 
     def action_plugins(self) -> None:
         """Loaded plugins and load errors."""
@@ -361,6 +389,8 @@ class PepApp(App[None]):
         for saved in SAVED_FILTERS:
             yield SystemCommand(f"Children: {saved.title}", "Show the children list with this saved filter",
                                 partial(self.apply_saved_filter, saved.id), discover=False)
+        yield SystemCommand("Exports and imports", "Export this PEP, a blank form, the data or the ledger; "
+                            "imports from the server's import folder", self.action_transfers)
         yield SystemCommand("Plugins", "Loaded plugins and load errors", self.action_plugins)
         if self.check_action("qa_queue", ()):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)
@@ -376,8 +406,14 @@ class PepApp(App[None]):
 
 
 def run_app(opened: Opened, principal: Principal) -> None:
-    """Run the app until the user quits (blocking)."""
-    PepApp(opened, principal).run()
+    """Run the app until the user quits, the session is idle too long or its terminal goes (blocking)."""
+    import os
+    import sys
+
+    if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):  # the callers say why first
+        raise RuntimeError("the full-screen app needs a terminal on standard input and output")
+    apply_escape_delay(opened.settings)
+    PepApp(opened, principal, driver_class=session_driver()).run()
 
 
 __all__ = ["PepApp", "run_app"]
