@@ -1,6 +1,6 @@
 """The documented SSH set-up (docs/operations.md), end to end against a real OpenSSH server on
 127.0.0.1: sshd accepts the documented block, the wheel installs for the service account, a staff key
-reaches the app as its own login, and a ``--login`` smuggled in the ssh command line is ignored."""
+reaches the app as its own login, and a ``--login`` smuggled in the ssh command line is refused."""
 
 from __future__ import annotations
 
@@ -64,14 +64,17 @@ def test_a_staff_key_reaches_the_app_as_its_own_login(ssh_deployment: SSHDeploym
     assert "Accepted publickey for " + ssh_deployment.account in log
 
 
-def test_a_login_smuggled_in_the_ssh_command_line_is_ignored(ssh_deployment: SSHDeployment) -> None:
+def test_a_login_smuggled_in_the_ssh_command_line_never_changes_who_you_are(ssh_deployment: SSHDeployment) -> None:
+    """The forced command's ``--login`` wins: a smuggled one is refused in one line naming it, never run."""
     key = ssh_deployment.keys.get("alice") or ssh_deployment.add_staff(*ALICE)
-    for smuggled in (["--login", "vs.head"], ["pep-tui", "--login", "vs.head", "staff", "list"]):
-        with ssh_deployment.session(key, *smuggled) as app:
-            screen = app.wait_for("Alice Smith · Designated teacher")
-            assert "Val Headley" not in screen and "Virtual School" not in screen
-            app.send("\x11")
-            assert app.close() == 0
+    for smuggled in (["--login", "vs.head"], ["pep-tui", "--login", "vs.head", "staff", "list"],
+                     ["children", "list", "--login", "vs.head"]):
+        done = ssh_deployment.ssh(key, *smuggled, timeout=30)
+        assert done.returncode != 0, done.stdout
+        assert "Val Headley" not in done.stdout + done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    whoami = ssh_deployment.ssh(key, "whoami", timeout=30)
+    assert whoami.returncode == 0 and "alice" in whoami.stdout and "vs.head" not in whoami.stdout
 
 
 def test_a_locked_system_account_is_refused_with_usepam_no_until_usermod(ssh_deployment: SSHDeployment) -> None:
