@@ -186,8 +186,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     from pep_tui.settings import load_settings
 
     folder = Path(args.data_dir) if getattr(args, "data_dir", None) else load_settings().data_dir
+    from pep_tui.services.identity import resolve_login
+
+    actor = resolve_login(load_settings(folder), getattr(args, "login", None))
     opened = create_services(folder, "live")
-    member = opened.services.staff.bootstrap_admin(args.admin, args.name or args.admin)
+    member = opened.services.staff.bootstrap_admin(args.admin, args.name or args.admin, actor=actor)
     print(f"Created a live store in {folder}; {member.login} is its Virtual School administrator.")
     return 0
 

@@ -46,10 +46,11 @@ def _settings(args: argparse.Namespace):
     return load_settings(getattr(args, "data_dir", None))
 
 
-def _operator() -> str:
-    from pep_tui.services.identity import os_login
+def _operator(args: argparse.Namespace, settings=None) -> str:
+    """Who runs an operator command, for the audit trail: the OS account (or the trusted ``--login``)."""
+    from pep_tui.services.identity import resolve_login
 
-    return os_login()
+    return resolve_login(settings or _settings(args), getattr(args, "login", None))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -83,7 +84,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     opened = open_from_args(args)
     opened.services.store.repair_pending()
-    snap = backup(opened.settings.data_dir, opened.settings.backups_kept, _operator())
+    snap = backup(opened.settings.data_dir, opened.settings.backups_kept, _operator(args, opened.settings))
     print(f"snapshot {snap.name}: {snap.manifest['children']} children; keeping the newest "
           f"{opened.settings.backups_kept} (backups_kept)")
     return 0
@@ -122,7 +123,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if answer.strip() != args.snapshot:
             print("nothing was changed")
             return 1
-    result = restore(root, args.snapshot, _operator(), resume=args.resume)
+    result = restore(root, args.snapshot, _operator(args, settings), resume=args.resume)
     print(f"restored {result.restored.name}; the data from before is kept as snapshot {result.before}")
     return 0
 

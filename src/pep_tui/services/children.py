@@ -15,6 +15,13 @@ from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
 
+#: Fields of a child's record that are one line: a tab or line break in them is refused like any
+#: other control character (a CR in a name would let a terminal print over the rest of a row).
+ONE_LINE_CHILD_FIELDS = frozenset({
+    "first_name", "last_name", "preferred_name", "upn", "la_child_id", "sex", "placement", "school_urn",
+    "school_name", "social_worker", "designated_teacher", "carer", "iro", "young_person_login", "family_access",
+})
+
 
 class ChildService:
     """Use cases about children's records. Every call takes the :class:`Principal` it is made for."""
@@ -55,7 +62,7 @@ class ChildService:
             child = data
         else:
             try:
-                refuse_control_characters("New child", data)
+                refuse_control_characters("New child", data, one_line=ONE_LINE_CHILD_FIELDS)
                 child = Child.model_validate({"id": new_id("child"), **data})
             except ValidationError as exc:
                 raise InvalidInput.from_validation_error("New child", exc) from None
@@ -73,7 +80,7 @@ class ChildService:
         if forbidden:
             raise PermissionDenied(f"{', '.join(sorted(forbidden))} cannot be changed")
         try:
-            refuse_control_characters("Child record", changes)
+            refuse_control_characters("Child record", changes, one_line=ONE_LINE_CHILD_FIELDS)
             updated = Child.model_validate({**record.child.model_dump(), **changes})
         except ValidationError as exc:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None
