@@ -251,12 +251,11 @@ def _one_line(exc: ValidationError, path: Path, file_values: dict[str, Any], env
 def _has_key(values: dict[str, Any], loc: list[Any]) -> bool:
     current: Any = values
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
-            current = current[part]
-        else:
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if not (in_dict or in_list):
             return False
+        current = current[part]
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from importlib import import_module
 from typing import Any, ClassVar
@@ -93,6 +94,39 @@ class PepApp(App[None]):
         often quote what a user typed or a name from the store."""
         super().notify(clean(message, newlines=True), title=clean(title), severity=severity, timeout=timeout,
                        markup=markup)
+
+    # --- internal errors --------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error anywhere in the app: instead of Textual's crash screen (which prints every
+        local variable: children's names and records), log the traceback as an incident and leave with
+        one line naming it (exit code 70)."""
+        from textual.worker import WorkerFailed
+
+        from pep_tui.cli.exit_codes import INTERNAL_ERROR
+        from pep_tui.incidents import record_incident
+
+        cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
+        where = f"app ({type(self.screen).__name__})" if self.screen_stack else "app"
+        incident = record_incident(cause, where=where, data_dir=self.opened.settings.data_dir)
+        self._return_code = INTERNAL_ERROR
+        if self._exception is None:  # as Textual does: a test driving the app (run_test) sees the error
+            self._exception = error
+            self._exception_event.set()
+        self._incident_line = incident.line()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: the incident's one line (never cropped or wrapped to the
+        terminal's width), and nothing that Textual collected besides."""
+        line = getattr(self, "_incident_line", None)
+        if line is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        self._incident_line = None
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -360,9 +394,11 @@ class PepApp(App[None]):
         yield SystemCommand("Quit", "Leave pep-tui (asks about unsaved edits)", self.action_quit)
 
 
-def run_app(opened: Opened, principal: Principal) -> None:
-    """Run the app until the user quits (blocking)."""
-    PepApp(opened, principal).run()
+def run_app(opened: Opened, principal: Principal) -> int:
+    """Run the app until the user quits (blocking); the exit code (70 after an internal error)."""
+    app = PepApp(opened, principal)
+    app.run()
+    return app.return_code or 0
 
 
 __all__ = ["PepApp", "run_app"]
