@@ -255,5 +255,7 @@ class BudgetService:
 
 
 def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell that a spreadsheet will not run as a formula, control characters shown visibly."""
+    from pep_tui.services.report_render import safe_cell
+
+    return safe_cell(text)

@@ -48,6 +48,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     when.add_argument("--ay", help="academic year, e.g. 2025-26")
     p.add_argument("--by", choices=["school", "child"], default="school")
     p.add_argument("--csv", metavar="FILE", help="write the ledger as CSV ('-' for standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing --csv file")
     p.set_defaults(func=cmd_ledger)
 
 
@@ -160,12 +161,10 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         if args.csv == "-":
             say(text, end="")
         else:
-            from pathlib import Path
+            from pep_tui.services.exports import write_private
 
-            from pep_tui.store.files import atomic_write_bytes
-
-            atomic_write_bytes(Path(args.csv), text.encode())
-            say(f"Wrote {args.csv}.")
+            path = write_private(args.csv, text.encode(), overwrite=args.force, data_dir=pp.ctx.settings.data_dir)
+            say(f"Wrote {path}. It holds personal data: keep it secure.")
         return OK
     ledger = pp.budget.ledger(principal, period)
     say(f"{period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})")

@@ -168,13 +168,13 @@ def cmd_reconcile_903(args: argparse.Namespace) -> int:
     return DIFFERENCES if result.differences or result.problems else OK
 
 
-def _refuse_existing(path: Path | None, force: bool) -> None:
-    """Refuse an existing ``--out`` file before exporting, so the audit trail never records an export
-    that was not written."""
+def _refuse_existing(path: Path | None, force: bool, data_dir: Path) -> None:
+    """Refuse a ``--out`` the export may not write before exporting, so the audit trail never records
+    an export that was not written."""
     from pep_tui.services.exports import write_private_check
 
     if path is not None:
-        write_private_check(path, overwrite=force)
+        write_private_check(path, overwrite=force, data_dir=data_dir)
 
 
 def cmd_export_pep(args: argparse.Namespace) -> int:
@@ -182,9 +182,10 @@ def cmd_export_pep(args: argparse.Namespace) -> int:
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
-    _refuse_existing(args.out, args.force)
+    data_dir = services.ctx.settings.data_dir
+    _refuse_existing(args.out, args.force, data_dir)
     exported = services.exports.pep(principal, args.child_id, args.pep_id, args.format)
-    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
+    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force, data_dir=data_dir)
     say(f"Wrote {path} ({len(exported.content) // 1024 or 1} KB). It holds personal data: keep it secure.")
     return OK
 
@@ -194,9 +195,10 @@ def cmd_export_blank(args: argparse.Namespace) -> int:
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
-    _refuse_existing(args.out, args.force)
+    data_dir = services.ctx.settings.data_dir
+    _refuse_existing(args.out, args.force, data_dir)
     exported = services.exports.blank(principal, args.stage, args.format)
-    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
+    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force, data_dir=data_dir)
     say(f"Wrote {path}.")
     return OK
 
