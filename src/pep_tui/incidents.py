@@ -69,7 +69,7 @@ class _Formatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%d %H:%M:%S")
 
     def format(self, record: logging.LogRecord) -> str:
-        return show_control(super().format(record)).replace("\r", "\\r")
+        return show_control(super().format(record)).replace("\r", "\\x0d")
 
 
 class PrivateLogHandler(RotatingFileHandler):

@@ -3,7 +3,7 @@
 Stored and user-given text can hold control characters (older or restored data, a file imported
 before they were refused). A carriage return lets a name print over the rest of its row, an escape
 sequence can recolour or clear the terminal, a bidirectional override makes text read differently.
-So, as in the app, each one is written out visibly (``\\x1b``, ``\\r``, ``\\u202e``) before it reaches
+So, as in the app, each one is written out visibly (``\\x1b``, ``\\x0d``, ``\\u202e``) before it reaches
 the terminal; :func:`cell` does the same for one value in a table row, where a tab or a line break
 is shown too so that one record stays one line.
 """
@@ -23,7 +23,7 @@ def cell(value: object) -> str:
 
 def screen_text(text: str) -> str:
     """``text`` safe for a terminal: control characters and carriage returns shown, line breaks kept."""
-    return show_control(text).replace("\r", "\\r")
+    return show_control(text).replace("\r", "\\x0d")
 
 
 def say(*parts: object, sep: str = " ", end: str = "\n", file: TextIO | None = None) -> None:
