@@ -358,3 +358,36 @@ def test_edit_staff_refuses_a_stale_revision(live: Path) -> None:
     with pytest.raises(Conflict):
         services.staff.edit_staff(vs, login="sw.amara", display_name="Amara Two", expected_revision=seen)
     assert services.store.get_staff("sw.amara").display_name == "Amara One"
+
+
+def test_security_events_are_logged_with_logins_and_ids_only(live: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    data = ["--data-dir", str(live)]
+    child_id = _child_id(live)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("CHILD,UPN,DOB,FIRST_NAME,SURNAME\nC1,,not-a-date,Annabel,Smithers\n")
+    assert main([*data, "import", "cohort", str(rows)]) == 1
+    assert main([*data, "import", "attendance", str(tmp_path / "missing.csv")]) == 2
+    _as(monkeypatch, "sw.amara")
+    assert main([*data, "staff", "list"]) == 2
+    assert main([*data, "--login", "vs.head", "staff", "list"]) == 2
+    assert main([*data, "import", "cohort", str(rows)]) == 2
+    _as(monkeypatch, "vs.head")
+    services = open_services(live).services
+    services.staff.add(services.principal_for("vs.head"), {"login": "dt.other", "display_name": "Dee Teacher",
+                                                           "roles": ["designated_teacher"], "scope": {"school_urns": ["100002"]}})
+    _as(monkeypatch, "dt.other")
+    assert main([*data, "audit", child_id]) == 2
+    capsys.readouterr()
+    log = (live / "logs" / "pep-tui.log").read_text()
+    for line in (
+        "import cohort by vs.head as virtual_school refused: 1 row(s) rejected, 0 saved",
+        "import attendance by vs.head as virtual_school failed: the file could not be read",
+        "permission denied: sw.amara as social_worker may not manage staff records",
+        "refused 'pep-tui staff list' for OS account sw.amara (PermissionDenied)",
+        "refused --login 'vs.head' for OS account 'sw.amara': trust_login_flag is off",
+        "permission denied: sw.amara as social_worker may not import data",
+        f"permission denied: dt.other as designated_teacher may not read a child out of scope (child {child_id})",
+    ):
+        assert line in log, line
+    for personal in ("Annabel", "Smithers", "Zebedee", "Quantock", "P207000016049", "Amara Social", "Dee Teacher"):
+        assert personal not in log

@@ -8,7 +8,14 @@ from pydantic import ValidationError
 
 from pep_tui.domain import Child, new_id
 from pep_tui.plugins.api import Capability
-from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
+from pep_tui.services.access import (
+    PermissionDenied,
+    in_scope,
+    log_denied,
+    require,
+    role_of,
+    summary_in_scope,
+)
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.principal import Principal
@@ -46,8 +53,10 @@ class ChildService:
         try:
             record = self.ctx.store.load_child(child_id)
         except NotFound:
+            log_denied(principal, "read a child that does not exist", child_id)
             raise PermissionDenied("no such child in your scope") from None
         if not in_scope(self.ctx.registry, principal, record.child):
+            log_denied(principal, "read a child out of scope", child_id)
             raise PermissionDenied(f"this child is not in your scope as {role_of(self.ctx.registry, principal).title.lower()}")
         return record
 

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pep_tui.domain import StaffMember
-from pep_tui.services.access import PermissionDenied
+from pep_tui.services.access import PermissionDenied, log_denied
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import FieldProblem, InvalidInput
 from pep_tui.services.principal import Principal
@@ -30,6 +30,7 @@ class StaffService:
 
     def _require_admin(self, principal: Principal) -> None:
         if not principal.admin or principal.role != "virtual_school":
+            log_denied(principal, "manage staff records")
             raise PermissionDenied("only Virtual School administrators may manage staff records")
 
     def list(self, principal: Principal) -> list[StaffMember]:
