@@ -331,12 +331,18 @@ def test_staff_edit_changes_name_email_roles_and_scope(live: Path, capsys, monke
     member = open_services(live).services.store.get_staff("sw.amara")
     assert (member.display_name, member.email, member.roles, member.scope.school_urns) == (
         "Amara Okafor", "amara@example.org", ["social_worker", "designated_teacher"], ["100001"])
+    child_id = _child_id(live)
+    assert main([*data, "staff", "edit", "sw.amara", "--child", child_id, "--section", "shared.attendance"]) == 0
+    member = open_services(live).services.store.get_staff("sw.amara")
+    assert (member.scope.child_ids, member.scope.sections) == ([child_id], ["shared.attendance"])
     assert main([*data, "staff", "edit", "sw.amara", "--no-schools", "--email", ""]) == 0
     member = open_services(live).services.store.get_staff("sw.amara")
     assert member.scope.school_urns == [] and member.email is None and member.display_name == "Amara Okafor"
     capsys.readouterr()
     for bad, says in ((["--as", "wizard"], "unknown role(s) wizard"), (["--school", "12"], "a school URN is 6 digits"),
-                      (["--email", "not-an-address"], "is not an e-mail address"), ([], "nothing to change")):
+                      (["--email", "not-an-address"], "is not an e-mail address"), ([], "nothing to change"),
+                      (["--section", "no.such"], "unknown section(s) no.such"),
+                      (["--child", "child_nobody"], "no child child_nobody in this store")):
         assert main([*data, "staff", "edit", "sw.amara", *bad]) == 2
         assert says in capsys.readouterr().err
     # no administrator can lock themselves out, and no one else may edit
@@ -391,3 +397,18 @@ def test_security_events_are_logged_with_logins_and_ids_only(live: Path, tmp_pat
         assert line in log, line
     for personal in ("Annabel", "Smithers", "Zebedee", "Quantock", "P207000016049", "Amara Social", "Dee Teacher"):
         assert personal not in log
+
+
+def test_every_command_prints_through_the_one_output_path() -> None:
+    """No command module writes to the terminal itself: each line goes through pep_tui.cli.output."""
+    import pep_tui.cli
+
+    folder = Path(pep_tui.cli.__file__).parent
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "output.py":
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if re.search(r"(?<![\w.])print\(|sys\.std(out|err)\.write", line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []

@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``pep-tui`` console script; returns an exit code of :mod:`pep_tui.cli.exit_codes`."""
     from pep_tui import incidents
     from pep_tui.cli import exit_codes
-    from pep_tui.cli.output import error
+    from pep_tui.cli.output import error, say
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exit_codes.USER_ERROR
         # No message text on the terminal: it could carry personal data into a shared terminal log.
         incident = incidents.record_incident(exc, where=f"pep-tui {_command_name(args)}", data_dir=data_dir)
-        sys.stderr.write(incident.line() + "\n")
+        say(incident.line(), file=sys.stderr)
         return exit_codes.INTERNAL_ERROR
 
 

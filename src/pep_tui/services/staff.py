@@ -65,6 +65,10 @@ class StaffService:
         if unknown:
             known = ", ".join(sorted(self.ctx.registry.roles))
             raise InvalidInput("Staff record", [FieldProblem("roles", f"unknown role(s) {', '.join(unknown)}; known: {known}")])
+        sections = [s for s in member.scope.sections if s not in self.ctx.registry.sections]
+        if sections:
+            raise InvalidInput("Staff record", [FieldProblem(
+                "scope.sections", f"unknown section(s) {', '.join(sections)}; 'pep-tui plugins' lists each plugin's sections")])
 
     def _get(self, login: str) -> StaffMember:
         member = self.ctx.store.get_staff(login)
@@ -143,6 +147,12 @@ class StaffService:
         updated = self._validated(f"Staff record {login}", {**member.model_dump(mode="json"), **changes})
         self._check_emails_and_urns(updated)
         self._check_roles(updated)
+        if child_ids:
+            stored = set(self.ctx.store.child_ids())
+            missing = [c for c in child_ids if c not in stored]
+            if missing:
+                raise InvalidInput("Staff record", [FieldProblem("scope.child_ids", f"no child {', '.join(missing)} "
+                                                                                     f"in this store")])
         if login == principal.login and (not updated.admin or "virtual_school" not in updated.roles):
             raise PermissionDenied("you cannot take away your own administrator rights; ask another "
                                    "Virtual School administrator")
