@@ -79,14 +79,16 @@ class PrivateLogHandler(RotatingFileHandler):
     user's one line only.
     """
 
-    def __init__(self, folder: Path, max_bytes: int, backups: int) -> None:
+    def __init__(self, folder: Path, max_bytes: int, backups: int, *, parents: bool = False) -> None:
         self.folder = folder
+        self.parents = parents  # only the per-user fallback folder is made with its parents
         self.failed = False
         super().__init__(folder / LOG_FILE, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True)
         self.setFormatter(_Formatter())
 
     def _open(self):  # type: ignore[no-untyped-def]
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # logs/ of a data folder that has gone away is not created again (with the data folder around it)
+        self.folder.mkdir(mode=0o700, parents=self.parents, exist_ok=True)
         if self.folder.stat().st_uid == os.geteuid():
             os.chmod(self.folder, 0o700)
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -124,7 +126,7 @@ def configure_logging(settings: Settings | None = None, *, folder: Path | None =
             return current
         logger.removeHandler(current)
         current.close()
-    handler = PrivateLogHandler(folder, max_bytes, backups)
+    handler = PrivateLogHandler(folder, max_bytes, backups, parents=folder.name != LOG_FOLDER)
     logger.addHandler(handler)
     if logger.level == logging.NOTSET or logger.level > logging.INFO:
         logger.setLevel(logging.INFO)

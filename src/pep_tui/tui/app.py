@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Iterable
 from importlib import import_module
@@ -104,10 +105,12 @@ class PepApp(App[None]):
         from textual.worker import WorkerFailed
 
         from pep_tui.cli.exit_codes import INTERNAL_ERROR
-        from pep_tui.incidents import record_incident
+        from pep_tui.incidents import configure_logging, record_incident
 
         cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
         where = f"app ({type(self.screen).__name__})" if self.screen_stack else "app"
+        with contextlib.suppress(Exception):  # record_incident falls back, and says so
+            configure_logging(self.opened.settings)  # this app's data folder, whatever was set up before
         incident = record_incident(cause, where=where, data_dir=self.opened.settings.data_dir)
         self._return_code = INTERNAL_ERROR
         if self._exception is None:  # as Textual does: a test driving the app (run_test) sees the error
