@@ -292,6 +292,7 @@ def test_each_exit_code(live: Path, tmp_path: Path, capsys) -> None:
     (live / "children" / "junk.json").write_text("{")
     assert main([*data, "store", "check"]) == 1  # a problem found
     assert main([*data, "staff", "disable", "nobody"]) == 2  # the user's error
+    capsys.readouterr()
     with pytest.raises(SystemExit) as stop:
         main([*data, "staff", "frobnicate"])
     assert stop.value.code == 2
@@ -412,3 +413,25 @@ def test_every_command_prints_through_the_one_output_path() -> None:
             if re.search(r"(?<![\w.])print\(|sys\.std(out|err)\.write", line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_an_import_that_fails_part_way_is_partial(live: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    from pep_tui.services.children import ChildService
+    from pep_tui.store import StoreError
+
+    rows = tmp_path / "two.csv"
+    rows.write_text("CHILD,UPN,DOB,FIRST_NAME,SURNAME\nC1,,2015-05-01,Ann,Smith\nC2,,2016-06-02,Bea,Jones\n")
+    real_create = ChildService.create
+    calls: list[int] = []
+
+    def create_then_fail(self, principal, data):
+        calls.append(1)
+        if len(calls) == 2:
+            raise StoreError("the disk is full")
+        return real_create(self, principal, data)
+
+    monkeypatch.setattr(ChildService, "create", create_then_fail)
+    assert main(["--data-dir", str(live), "import", "cohort", str(rows)]) == 3
+    out = capsys.readouterr().out
+    assert "the disk is full" in out
+    assert len(open_services(live).services.store.child_ids()) == 2  # the first child stays saved

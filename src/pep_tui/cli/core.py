@@ -86,8 +86,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
         say(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "
-              f"{'child' if len(summaries) == 1 else 'children'} in view; "
-              f"signed in as {principal.display_name} ({principal.role}).")
+            f"{'child' if len(summaries) == 1 else 'children'} in view; "
+            f"signed in as {principal.display_name} ({principal.role}).")
         return OK
     from pep_tui.tui.app import run_app
 

@@ -140,7 +140,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         raise UserError(f"term {args.term!r} should look like spring-2025-26") from None
     result = pp.release_base_payments(principal, term)
     say(f"Released {len(result.released)} base payment(s), {format_pence(result.total_pence)}; "
-          f"{len(result.not_released)} not released.")
+        f"{len(result.not_released)} not released.")
     for _child_id, name, reason in result.not_released:
         say(f"  {_plain(name)}: {_plain(reason)}")
     return OK
@@ -177,5 +177,5 @@ def cmd_ledger(args: argparse.Namespace) -> int:
         say(f"  warning: {_plain(warning)}")
     rows = ledger.per_child if args.by == "child" else ledger.per_school
     say(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
-                 for r in rows], [args.by, "allocated", "paid", "committed"]))
+               for r in rows], [args.by, "allocated", "paid", "committed"]))
     return OK

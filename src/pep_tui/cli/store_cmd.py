@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     "repaired": report.repaired, "log": _log_json(opened.settings.data_dir)})
     else:
         say(f"{opened.settings.data_dir}: {report.children} children, {report.peps} PEPs, "
-              f"{report.events} audit events")
+            f"{report.events} audit events")
         say(_log_line(opened.settings.data_dir))
         if report.repaired:
             say(f"finished {len(report.repaired)} change(s) interrupted by a crash")
@@ -104,7 +104,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     opened.services.store.repair_pending()
     snap = backup(opened.settings.data_dir, opened.settings.backups_kept, _operator(args, opened.settings))
     say(f"snapshot {snap.name}: {snap.manifest['children']} children; keeping the newest "
-          f"{opened.settings.backups_kept} (backups_kept)")
+        f"{opened.settings.backups_kept} (backups_kept)")
     return OK
 
 
