@@ -203,8 +203,11 @@ def record_incident(exc: BaseException, *, where: str, data_dir: Path | None = N
     except Exception:
         account = f"uid {os.geteuid()}"
     text = format_traceback(exc, messages=messages)
-    logging.getLogger(f"{LOGGER}.incident").error("incident %s in %s (OS account %s)\n%s", incident_id, where,
-                                                  account, text.rstrip("\n"))
+    # Straight to the private file: never to any other handler an embedding program may have set up
+    # on the root logger (a console one would put the traceback back on the terminal).
+    logger = logging.getLogger(f"{LOGGER}.incident")
+    handler.handle(logger.makeRecord(logger.name, logging.ERROR, __file__, 0, "incident %s in %s (OS account %s)\n%s",
+                                     (incident_id, where, account, text.rstrip("\n")), None))
     return Incident(incident_id, None if handler.failed else Path(handler.baseFilename), handler.folder)
 
 

@@ -83,3 +83,17 @@ def test_a_data_folder_that_has_gone_is_not_made_again(tmp_path: Path) -> None:
     assert incident.log_file is None
     assert incident.line() == (f"pep-tui hit an internal error; incident {incident.id} could not be logged "
                                f"({gone / 'logs'} is not writable); tell your administrator")
+
+
+def test_an_incident_never_reaches_a_console_handler_set_up_by_someone_else(data_dir: Path) -> None:
+    import io
+
+    console = io.StringIO()
+    handler = logging.StreamHandler(console)
+    logging.getLogger().addHandler(handler)
+    try:
+        incident = incidents.record_incident(RuntimeError(CHILD_NAME), where="a test")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert console.getvalue() == ""
+    assert f"incident {incident.id}" in (data_dir / "logs" / "pep-tui.log").read_text()
