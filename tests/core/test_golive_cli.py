@@ -435,3 +435,21 @@ def test_an_import_that_fails_part_way_is_partial(live: Path, tmp_path: Path, ca
     out = capsys.readouterr().out
     assert "the disk is full" in out
     assert len(open_services(live).services.store.child_ids()) == 2  # the first child stays saved
+
+
+def test_one_line_fields_of_other_entry_points_refuse_line_breaks(live: Path) -> None:
+    from pep_tui.services import InvalidInput
+
+    services = open_services(live).services
+    vs = services.principal_for("vs.head")
+    child_id = _child_id(live)
+    revision = services.children.get(vs, child_id).revision
+    with pytest.raises(InvalidInput, match=r"school_name: contains a line break"):
+        services.children.update(vs, child_id, {"school_name": "Hill\rSchool"}, revision)
+    with pytest.raises(InvalidInput, match=r"first_name: contains a tab"):
+        services.children.create(vs, {"first_name": "A\tB", "last_name": "C", "date_of_birth": date(2015, 1, 1)})
+    from pep_tui_plugins.pupil_premium.inputs import plain_text
+
+    assert plain_text(" two\nlines ", "Impact", "comment") == "two\nlines"  # free text keeps its lines
+    with pytest.raises(InvalidInput, match=r"reference: contains a line break"):
+        plain_text("INV-1\rINV-2", "Payment", "reference", one_line=True)
