@@ -121,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         handler = cmd_open
     data_dir = _guess_data_dir(args)
-    incidents.configure_logging(folder=incidents.log_dir(data_dir))  # nothing is written until a line is logged
+    with contextlib.suppress(Exception):  # nothing is written until a line is logged
+        incidents.configure_logging(folder=incidents.log_dir(data_dir))
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
@@ -133,8 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
             from pep_tui.services import PermissionDenied
+            from pep_tui.services.identity import IdentityError
 
-            if isinstance(exc, PermissionDenied):  # IdentityError is one too
+            if isinstance(exc, PermissionDenied | IdentityError):
                 security_log.warning("refused 'pep-tui %s' for OS account %s (%s)", _command_name(args),
                                      _account(), type(exc).__name__)
             error(exc)
