@@ -183,11 +183,13 @@ def format_traceback(exc: BaseException, *, messages: bool = False) -> str:
     return "".join(parts)
 
 
-def record_incident(exc: BaseException, *, where: str, data_dir: Path | None = None) -> Incident:
+def record_incident(exc: BaseException, *, where: str, data_dir: Path | None = None,
+                    login: str | None = None) -> Incident:
     """Log ``exc`` as a new incident and return it (:meth:`Incident.line` is what the user sees).
 
     The log configured by :func:`configure_logging` is used; if none is, the log of ``data_dir`` (or
-    the fallback folder). Never raises.
+    the fallback folder). ``login`` is the pep-tui login signed in, when it differs from the OS account
+    (an SSH forced command's ``--login``). Never raises.
     """
     incident_id = new_incident_id()
     try:
@@ -202,6 +204,8 @@ def record_incident(exc: BaseException, *, where: str, data_dir: Path | None = N
         account = os_login()
     except Exception:
         account = f"uid {os.geteuid()}"
+    if login and login != account:
+        account = f"{account}, login {login}"
     text = format_traceback(exc, messages=messages)
     # Straight to the private file: never to any other handler an embedding program may have set up
     # on the root logger (a console one would put the traceback back on the terminal).

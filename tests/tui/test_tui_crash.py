@@ -51,7 +51,7 @@ async def test_a_crash_inside_a_screen_shows_one_line_and_logs_the_traceback(mak
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     text = log.read_text()
-    assert f"incident {match.group(1)} in app (ChildScreen)" in text
+    assert f"incident {match.group(1)} in app (ChildScreen) (OS account " in text and ", login vs.head)" in text
     assert "Traceback (most recent call last)" in text and "in load_and_fail" in text
     assert "RuntimeError (message withheld" in text
     for secret in (child.first_name, child.last_name, child.upn):

@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             error(exc)
             return exit_codes.USER_ERROR
         # No message text on the terminal: it could carry personal data into a shared terminal log.
-        incident = incidents.record_incident(exc, where=f"pep-tui {_command_name(args)}", data_dir=data_dir)
+        incident = incidents.record_incident(exc, where=f"pep-tui {_command_name(args)}", data_dir=data_dir,
+                                             login=getattr(args, "login", None))
         say(incident.line(), file=sys.stderr)
         return exit_codes.INTERNAL_ERROR
 

@@ -111,7 +111,8 @@ class PepApp(App[None]):
         where = f"app ({type(self.screen).__name__})" if self.screen_stack else "app"
         with contextlib.suppress(Exception):  # record_incident falls back, and says so
             configure_logging(self.opened.settings)  # this app's data folder, whatever was set up before
-        incident = record_incident(cause, where=where, data_dir=self.opened.settings.data_dir)
+        incident = record_incident(cause, where=where, data_dir=self.opened.settings.data_dir,
+                                   login=self.principal.login)
         self._return_code = INTERNAL_ERROR
         if self._exception is None:  # as Textual does: a test driving the app (run_test) sees the error
             self._exception = error
