@@ -126,7 +126,7 @@ class BudgetService:
         """Add a top-slice (central pool) budget line."""
         self._may_change(principal, financial_year)
         whole_pence(amount_pence, "Budget line", "amount")
-        name = plain_text(name, "Budget line", "name")
+        name = plain_text(name, "Budget line", "name", one_line=True)
         description = plain_text(description, "Budget line", "description")
         try:
             line = BudgetLine(name=name, amount_pence=amount_pence, description=description)
@@ -147,7 +147,7 @@ class BudgetService:
             )])
         if whole_pence(amount_pence, "Central payment", "amount") <= 0:
             raise InvalidInput("Central payment", [FieldProblem("amount", "a payment is more than £0.00")])
-        reference = plain_text(reference, "Central payment", "reference")
+        reference = plain_text(reference, "Central payment", "reference", one_line=True)
         try:
             payment = CentralPayment(line_id=line_id, on=on, amount_pence=amount_pence, reference=reference,
                                      by=principal.login)
@@ -257,5 +257,7 @@ class BudgetService:
 
 
 def _cell(text: str) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    """A CSV cell that a spreadsheet will not run as a formula, control characters shown visibly."""
+    from pep_tui.services.report_render import safe_cell
+
+    return safe_cell(text)

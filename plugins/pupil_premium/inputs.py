@@ -14,9 +14,10 @@ def whole_pence(value: object, form: str, field: str) -> int:
     return value
 
 
-def plain_text(value: str, form: str, field: str) -> str:
-    """``value`` stripped, refusing control characters (so nothing stored can drive a terminal)."""
+def plain_text(value: str, form: str, field: str, *, one_line: bool = False) -> str:
+    """``value`` stripped, refusing control characters (so nothing stored can drive a terminal); with
+    ``one_line`` (a name, a reference), tabs and line breaks too."""
     if not isinstance(value, str):
         raise InvalidInput(form, [FieldProblem(field, "text is expected")])
-    refuse_control_characters(form, {field: value})
+    refuse_control_characters(form, {field: value}, one_line=one_line)
     return value.strip()

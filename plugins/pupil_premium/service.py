@@ -315,7 +315,7 @@ class PupilPremiumService:
         """Record money paid against an approved request; refused beyond what remains of the allocation."""
         record = self._record(principal, child_id, Capability.DECIDE_FUNDING)
         whole_pence(amount_pence, "Payment", "amount")
-        reference = plain_text(reference, "Payment", "reference")
+        reference = plain_text(reference, "Payment", "reference", one_line=True)
         if len(reference) > 100:
             raise InvalidInput("Payment", [FieldProblem("reference", "at most 100 characters")])
         pep = self._live_pep(record, pep_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pep_tui.incidents import configure_logging
 from pep_tui.plugins.manager import PluginManager, load_plugins
 from pep_tui.services import Services
 from pep_tui.settings import Settings, load_settings
@@ -32,6 +33,7 @@ def open_services(
 ) -> Opened:
     """Open the store in ``data_dir`` with the installed plugins (refusing a wrong-kind or corrupt store)."""
     settings = settings or load_settings(data_dir)
+    configure_logging(settings)
     plugins = plugins or load_plugins(strict=settings.strict_plugins or None, disabled=settings.disabled_plugins)
     store = Store.open(settings.data_dir, expect_kind=expect_kind)
     return Opened(settings, plugins, Services(store, plugins.registry(), settings, clock))
@@ -48,4 +50,5 @@ def create_services(
     settings = load_settings(data_dir)
     plugins = plugins or load_plugins(strict=settings.strict_plugins or None, disabled=settings.disabled_plugins)
     store = Store.create(settings.data_dir, kind)
+    configure_logging(settings)  # the data folder exists now
     return Opened(settings, plugins, Services(store, plugins.registry(), settings, clock))

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pep_tui.domain.reference import default_bank_holidays
@@ -41,6 +41,8 @@ def default_data_dir() -> Path:
 
 class Policy(BaseModel):
     """What councils do differently. Every value is a setting with the default documented here."""
+
+    model_config = ConfigDict(extra="forbid")
 
     early_years_start: EarlyYearsStart = Field(
         EarlyYearsStart.AGE_2, description="When PEPs start: age_2, term_after_age_3 or age_3"
@@ -118,6 +120,8 @@ class Policy(BaseModel):
 class ServerSettings(BaseModel):
     """Multi-user deployment options: read only from ``settings.toml`` in the data folder."""
 
+    model_config = ConfigDict(extra="forbid")
+
     trust_login_flag: bool = Field(
         False,
         description="Honour --login (set only when every login reaches pep-tui through an SSH forced command)",
@@ -153,10 +157,25 @@ class RetentionSettings(BaseModel):
     )
 
 
-class Settings(BaseSettings):
-    """All settings. Build with :func:`load_settings` so the data folder's file is read."""
+class LogSettings(BaseModel):
+    """The operator's log in ``logs/`` of the data folder (see :mod:`pep_tui.incidents`)."""
 
-    model_config = SettingsConfigDict(env_prefix="PEP_TUI_", env_nested_delimiter="__", extra="ignore")
+    model_config = ConfigDict(extra="forbid")
+    max_bytes: int = Field(1_000_000, ge=10_000, description="Start a new log file past this size (bytes)")
+    backups: int = Field(5, ge=1, le=100, description="Older log files kept (pep-tui.log.1 ... .N)")
+    error_messages: bool = Field(
+        False, description="Record exception messages with tracebacks (they may quote personal data)"
+    )
+
+
+class Settings(BaseSettings):
+    """All settings. Build with :func:`load_settings` so the data folder's file is read.
+
+    Unknown keys are refused (a misspelt setting would otherwise be silently ignored); top-level
+    ``PEP_TUI_*`` environment variables that are not settings (``PEP_TUI_DATA_DIR``…) are left alone.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PEP_TUI_", env_nested_delimiter="__", extra="forbid")
 
     data_dir: Path = Field(default_factory=default_data_dir)
     backups_kept: int = Field(10, ge=1, description="Rotating snapshots kept in backups/")
@@ -175,6 +194,7 @@ class Settings(BaseSettings):
     policy: Policy = Field(default_factory=Policy)
     server: ServerSettings = Field(default_factory=ServerSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -202,6 +222,8 @@ def read_settings_file(data_dir: Path) -> dict[str, Any]:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise SettingsError(f"{path} cannot be read ({exc.strerror or type(exc).__name__})") from None
 
 
 def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Settings:
@@ -212,17 +234,78 @@ def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Setti
     data_dir = Path(data_dir).expanduser()
     file_values = read_settings_file(data_dir)
     server = file_values.pop("server", {})
+    path = data_dir / SETTINGS_FILE
     try:
         base = Settings(data_dir=data_dir, **overrides)
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc, path, {}, environment=True)) from None
+    try:
         merged = _merge(file_values, base.model_dump(exclude_unset=True, exclude={"server"}))
         merged["server"] = server
         merged["data_dir"] = data_dir
         settings = Settings.model_validate(merged)
         # [server] comes from the data folder's file alone, whatever the environment says.
         settings = settings.model_copy(update={"server": ServerSettings.model_validate(server)})
-    except ValueError as exc:
-        raise SettingsError(f"{data_dir / SETTINGS_FILE} or PEP_TUI_* environment: {exc}") from None
+    except ValidationError as exc:
+        raise SettingsError(_one_line(exc, path, {**file_values, "server": server})) from None
     return settings
+
+
+def _one_line(exc: ValidationError, path: Path, file_values: dict[str, Any], environment: bool = False) -> str:
+    """Pydantic's errors as one line: where (file or environment variable), the key, the value given and
+    what is expected; no URLs."""
+    import difflib
+
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = [p for p in err["loc"]]
+        if exc.title == "ServerSettings":
+            loc = ["server", *loc]
+        names = [str(p) for p in loc]
+        # the section is the leading run of names; list positions are shown as [n]
+        head = len(names) - 1
+        while head > 0 and isinstance(loc[head], int):
+            head -= 1
+        key = names[head] + "".join(f"[{p}]" for p in loc[head + 1:]) if names else "(settings)"
+        section = ".".join(names[:head])
+        in_file = not environment and _has_key(file_values, loc)
+        if in_file:
+            where = f"{path}: [{section}] {key}" if section else f"{path}: {key}"
+        else:
+            where = f"environment variable PEP_TUI_{'__'.join(names).upper()}"
+        if err["type"] == "extra_forbidden":
+            model = _section_model(names[:head])
+            known = sorted(model.model_fields) if model else []
+            close = difflib.get_close_matches(names[head], known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else (f" (known: {', '.join(known)})" if known else "")
+            out.append(f"{where}: unknown setting {names[head]!r}{hint}")
+            continue
+        message = str(err["msg"]).removeprefix("Value error, ")
+        shown = "(missing)" if err["type"] == "missing" else repr(err.get("input"))
+        out.append(f"{where} = {shown}: {message}")
+    return "; ".join(out)
+
+
+def _has_key(values: dict[str, Any], loc: list[Any]) -> bool:
+    current: Any = values
+    for part in loc:
+        in_dict = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if not (in_dict or in_list):
+            return False
+        current = current[part]
+    return True
+
+
+def _section_model(loc: list[str]) -> type[BaseModel] | None:
+    model: type[BaseModel] = Settings
+    for part in loc:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
 
 
 def _merge(low: dict[str, Any], high: dict[str, Any]) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> subprocess.Compl
 
 def test_init_staff_and_the_login_flag(tmp_path: Path, monkeypatch, capsys) -> None:
     data = tmp_path / "live"
-    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "alice")
     assert main(["init", "--admin", "alice", "--name", "Alice Admin", "--data-dir", str(data)]) == 0
     assert main(["--data-dir", str(data), "staff", "add", "bob", "--name", "Bob", "--as", "social_worker"]) == 0
     assert main(["--data-dir", str(data), "staff", "list", "--json"]) == 0
@@ -69,7 +69,7 @@ def test_init_staff_and_the_login_flag(tmp_path: Path, monkeypatch, capsys) -> N
     assert {m["login"] for m in listed} == {"alice", "bob"}
 
     # bob may not manage staff, and cannot make himself alice with --login
-    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "bob")
     assert main(["--data-dir", str(data), "staff", "list"]) == 2
     assert "only Virtual School administrators" in capsys.readouterr().err
     assert main(["--data-dir", str(data), "--login", "alice", "staff", "list"]) == 2

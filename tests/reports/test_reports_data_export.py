@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 from collections import Counter
@@ -10,6 +11,7 @@ from collections import Counter
 import pytest
 
 import pep_tui.services.data_export as data_export
+from pep_tui.services import InvalidInput
 
 
 def test_each_child_is_read_once_and_every_pep_is_exported(cohort, tmp_path, monkeypatch):
@@ -44,12 +46,12 @@ def test_a_failure_part_way_leaves_no_file_and_no_audit_event(cohort, tmp_path, 
     def failing(self, child, peps):
         calls.append(child.id)
         if len(calls) == 10:
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device")
         real_add(self, child, peps)
 
     monkeypatch.setattr(writer, "add", failing)
     folder = tmp_path / "out"
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(InvalidInput, match=r"/out: cannot be written \(No space left on device\)"):
         cohort.exports.data(vs, fmt, folder)
     assert list(folder.iterdir()) == []  # no partial file, no temporary left behind
     assert not [e for e in cohort.store.audit.events() if e.action == "export.data"]

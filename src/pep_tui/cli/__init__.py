@@ -1,4 +1,7 @@
-"""The ``pep-tui`` command. User errors print one clear line and exit non-zero, never a traceback.
+"""The ``pep-tui`` command. User errors print one clear line and exit 2; an internal error prints one
+line naming an incident and exits 70, its traceback going to the operator's log (:mod:`pep_tui.incidents`).
+Exit codes are named in :mod:`pep_tui.cli.exit_codes`; every line printed goes through
+:mod:`pep_tui.cli.output`.
 
 Subcommands live in modules listed in :data:`COMMAND_MODULES`; each has ``add_commands(subparsers)``
 and sets ``func`` on its parsers to a handler ``(args) -> int``.
@@ -9,9 +12,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pep_tui import __version__
 
@@ -26,15 +31,40 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+security_log = logging.getLogger("pep_tui.security")
+
+
 class UserError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
+EXIT_CODES_HELP = """exit codes:
+  0   success
+  1   completed, with differences or rejected rows (import, reconcile, store check, plugins)
+  2   your error: a bad argument, a refused permission, a bad setting, a missing store
+  3   partial: finished for every child it could read, and named the others
+  70  internal error: one line names the incident; the traceback is in the data folder's logs/
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its help and error messages (which echo what was typed) through the one output
+    path, so a control character in an argument is shown, never sent to the terminal."""
+
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[no-untyped-def]
+        if message:
+            from pep_tui.cli.output import screen_text
+
+            (file or sys.stderr).write(screen_text(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="pep-tui",
         description="Personal Education Plans and Pupil Premium Plus for looked-after children.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pep-tui {__version__}")
     from pep_tui.cli.common import COMMON_OPTIONS
@@ -58,8 +88,32 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     return (UserError, StoreError, PermissionDenied, InvalidInput, WorkflowError, IdentityError, SettingsError, PluginError)
 
 
+_SUBCOMMAND_DESTS = ("command", "staff_command", "store_command", "report", "import_kind", "reconcile_kind",
+                     "export_kind", "pp_command", "action")
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    """``staff edit``, ``store restore``…: the words of the command that ran (no values)."""
+    words = [getattr(args, d) for d in _SUBCOMMAND_DESTS if isinstance(getattr(args, d, None), str)]
+    return " ".join(words) or "open"
+
+
+def _guess_data_dir(args: argparse.Namespace) -> Path:
+    """The data folder a command meant, for the log, without reading any settings."""
+    given = getattr(args, "data_dir", None) or os.environ.get("PEP_TUI_DATA_DIR")
+    if given:
+        return Path(given).expanduser()
+    from pep_tui.settings import default_data_dir
+
+    return default_data_dir()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``pep-tui`` console script."""
+    """Entry point of the ``pep-tui`` console script; returns an exit code of :mod:`pep_tui.cli.exit_codes`."""
+    from pep_tui import incidents
+    from pep_tui.cli import exit_codes
+    from pep_tui.cli.output import error, say
+
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = args.func
@@ -71,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from pep_tui.cli.core import cmd_open
 
         handler = cmd_open
+    data_dir = _guess_data_dir(args)
+    with contextlib.suppress(Exception):  # nothing is written until a line is logged
+        incidents.configure_logging(folder=incidents.log_dir(data_dir))
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:
@@ -81,14 +138,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as exc:
         if isinstance(exc, _user_error_types()):
-            print(f"pep-tui: {exc}", file=sys.stderr)
-            return 2
-        if os.environ.get("PEP_TUI_DEBUG"):
-            raise
-        # No message text: it could carry personal data into a shared terminal log.
-        print(f"pep-tui: unexpected error ({type(exc).__name__}); run with PEP_TUI_DEBUG=1 for details",
-              file=sys.stderr)
-        return 1
+            from pep_tui.services import PermissionDenied
+            from pep_tui.services.identity import IdentityError
+
+            if isinstance(exc, PermissionDenied | IdentityError):
+                security_log.warning("refused 'pep-tui %s' for OS account %s (%s)", _command_name(args),
+                                     _account(), type(exc).__name__)
+            error(exc)
+            return exit_codes.USER_ERROR
+        # No message text on the terminal: it could carry personal data into a shared terminal log.
+        incident = incidents.record_incident(exc, where=f"pep-tui {_command_name(args)}", data_dir=data_dir,
+                                             login=getattr(args, "login", None))
+        say(incident.line(), file=sys.stderr)
+        return exit_codes.INTERNAL_ERROR
+
+
+def _account() -> str:
+    from pep_tui.services.identity import os_login
+
+    try:
+        return os_login()
+    except Exception:
+        return f"uid {os.geteuid()}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ from typing import Any
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
 from pep_tui.cli.exit_codes import DIFFERENCES, OK
+from pep_tui.cli.output import say
 from pep_tui.domain.care import KIND_LABELS, AllocationKind, LeavingReason, history
 from pep_tui.domain.text import show_control
 
@@ -148,10 +149,10 @@ def _print_children(summaries: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    print(table([[_text(r["id"]), _text(r["name"]), _text(r["la_child_id"]), _text(r["upn"]),
+    say(table([[_text(r["id"]), _text(r["name"]), _text(r["la_child_id"]), _text(r["upn"]),
                   _text(r["year_group"]), _text(r["school_urn"]), _text(r["social_worker"]), r["status"]]
                  for r in rows], ["id", "name", "LA id", "UPN", "year", "school", "social worker", "status"]))
-    print(f"{len(rows)} {'child' if len(rows) == 1 else 'children'}.")
+    say(f"{len(rows)} {'child' if len(rows) == 1 else 'children'}.")
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -193,9 +194,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     ]
     width = max(len(k) for k, _ in facts)
     for key, value in facts:
-        print(f"{key.ljust(width)}  {_text(value.value if hasattr(value, 'value') else value)}")
+        say(f"{key.ljust(width)}  {_text(value.value if hasattr(value, 'value') else value)}")
     for period in child.past_care_periods:
-        print(f"{'earlier care'.ljust(width)}  {_text(period.start)} to {period.end} ({_text(period.reason)})")
+        say(f"{'earlier care'.ljust(width)}  {_text(period.start)} to {period.end} ({_text(period.reason)})")
     rows = []
     for kind in AllocationKind:
         for start, until, allocation in history(child, kind):
@@ -203,14 +204,14 @@ def cmd_show(args: argparse.Namespace) -> int:
                          str(until) if until else "", "" if allocation.applied else "pending",
                          _text(allocation.recorded_by), allocation.source])
     if rows:
-        print("\nAllocations")
-        print(table(rows, ["what", "who / which", "from", "until", "", "recorded by", "source"]))
+        say("\nAllocations")
+        say(table(rows, ["what", "who / which", "from", "until", "", "recorded by", "source"]))
     if child.school_moves:
-        print("\nSchool moves")
-        print(table([[str(m.on), _text(m.from_urn), _text(m.to_urn)] for m in child.school_moves],
+        say("\nSchool moves")
+        say(table([[str(m.on), _text(m.from_urn), _text(m.to_urn)] for m in child.school_moves],
                     ["on", "from", "to"]))
     if child.placement_moves:
-        print("\nPlacement moves: " + ", ".join(str(d) for d in child.placement_moves))
+        say("\nPlacement moves: " + ", ".join(str(d) for d in child.placement_moves))
     return OK
 
 
@@ -227,7 +228,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.social_worker:
         opened.services.care.check_logins({AllocationKind.SOCIAL_WORKER: [args.social_worker]})
     child = opened.services.children.create(principal, data)
-    print(f"Added {child.id} ({_text(child.display_name)}).")
+    say(f"Added {child.id} ({_text(child.display_name)}).")
     return OK
 
 
@@ -246,7 +247,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
         raise UserError("nothing to change: give at least one option (see 'pep-tui children edit --help')")
     saved = services.children.update(principal, child.id, changes, child.revision)
-    print(f"Saved {saved.id}: {', '.join(sorted(changes))}.")
+    say(f"Saved {saved.id}: {', '.join(sorted(changes))}.")
     return OK
 
 
@@ -280,7 +281,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     before = services.children.get(principal, child_id)
     saved = services.care.allocate(principal, child_id, changes, start=args.start, school_name=args.school_name)
     if saved.revision == before.revision:
-        print(f"{saved.id}: nothing changed (already allocated so).")
+        say(f"{saved.id}: nothing changed (already allocated so).")
         return OK
     _report_allocations(before, saved)
     return OK
@@ -291,11 +292,11 @@ def _report_allocations(before, saved) -> None:
     for allocation in added:
         who = ", ".join(allocation.value) or "(none)"
         when = "from" if allocation.applied else "pending, from"
-        print(f"{saved.id}: {KIND_LABELS[allocation.kind].lower()} {_text(who)} {when} {allocation.start}.")
+        say(f"{saved.id}: {KIND_LABELS[allocation.kind].lower()} {_text(who)} {when} {allocation.start}.")
     if len(saved.school_moves) > len(before.school_moves):
-        print(f"{saved.id}: school move recorded on {saved.school_moves[-1].on}; a new PEP is due after it.")
+        say(f"{saved.id}: school move recorded on {saved.school_moves[-1].on}; a new PEP is due after it.")
     if len(saved.placement_moves) > len(before.placement_moves):
-        print(f"{saved.id}: placement move recorded on {saved.placement_moves[-1]}.")
+        say(f"{saved.id}: placement move recorded on {saved.placement_moves[-1]}.")
 
 
 def cmd_move_school(args: argparse.Namespace) -> int:
@@ -326,7 +327,7 @@ def cmd_grant_family(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.grant_family(principal, child_id, args.family_login)
-    print(f"{child_id}: family access for {args.family_login}.")
+    say(f"{child_id}: family access for {args.family_login}.")
     return OK
 
 
@@ -335,7 +336,7 @@ def cmd_revoke_family(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.revoke_family(principal, child_id, args.family_login)
-    print(f"{child_id}: family access for {args.family_login} ended.")
+    say(f"{child_id}: family access for {args.family_login} ended.")
     return OK
 
 
@@ -344,7 +345,7 @@ def cmd_close(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.close(principal, child_id, args.date, args.reason)
-    print(f"{child_id}: left care on {args.date} ({args.reason}); the record and PEPs are read-only.")
+    say(f"{child_id}: left care on {args.date} ({args.reason}); the record and PEPs are read-only.")
     return OK
 
 
@@ -353,5 +354,5 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     child_id = opened.services.children.resolve(principal, args.child)
     opened.services.care.reopen(principal, child_id, args.date)
-    print(f"{child_id}: back in care from {args.date}; the earlier period is kept.")
+    say(f"{child_id}: back in care from {args.date}; the earlier period is kept.")
     return OK

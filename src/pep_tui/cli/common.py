@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from pep_tui.bootstrap import Opened, open_services
+from pep_tui.cli.output import cell, say
 from pep_tui.services import Principal
 from pep_tui.services.identity import resolve_login
 from pep_tui.store import StoreKind
@@ -65,13 +66,14 @@ def require_terminal() -> None:
 
 
 def print_json(value: Any) -> None:
-    """Pretty JSON on stdout."""
-    json.dump(value, sys.stdout, indent=2, default=str)
-    sys.stdout.write("\n")
+    """Pretty JSON on stdout (ASCII only: every control character is a ``\\u`` escape)."""
+    say(json.dumps(value, indent=2, default=str, ensure_ascii=True))
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
-    """A plain text table for terminals."""
+    """A plain text table for terminals; every cell one line with its control characters shown."""
+    rows = [[cell(c) for c in r] for r in rows]
+    headers = [cell(h) for h in headers]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
     lines = ["  ".join(str(h).ljust(w) for h, w in zip(headers, widths, strict=False))]
     lines.append("  ".join("-" * w for w in widths))

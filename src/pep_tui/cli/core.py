@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pep_tui.cli.common import (
@@ -15,6 +14,8 @@ from pep_tui.cli.common import (
     require_terminal,
     table,
 )
+from pep_tui.cli.exit_codes import DIFFERENCES, OK
+from pep_tui.cli.output import error, say
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -69,8 +70,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     principal = principal_from_args(opened, args)
     from pep_tui.tui.app import run_app
 
-    run_app(opened, principal)
-    return 0
+    return run_app(opened, principal)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -93,14 +93,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.no_app or not has_terminal():
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
-        print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "
-              f"{'child' if len(summaries) == 1 else 'children'} in view; "
-              f"signed in as {principal.display_name} ({principal.role}).")
-        return 0
+        say(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "
+            f"{'child' if len(summaries) == 1 else 'children'} in view; "
+            f"signed in as {principal.display_name} ({principal.role}).")
+        return OK
     from pep_tui.tui.app import run_app
 
-    run_app(opened, principal)
-    return 0
+    return run_app(opened, principal)
 
 
 def _print_exercises(opened, audience: str | None) -> int:
@@ -115,13 +114,13 @@ def _print_exercises(opened, audience: str | None) -> int:
     rows = [[str(e.number), e.id, e.stage, e.login, "done ✓" if check_exercise(opened.services, e).done else "not yet"]
             for e in exercises]
     lines = table(rows, ["#", "exercise", "stage", "sign in as", "status"]).splitlines()
-    print("\n".join(line.rstrip() for line in lines[:2]))
+    say("\n".join(line.rstrip() for line in lines[:2]))
     for e, line in zip(exercises, lines[2:], strict=True):  # each task under its row: fits 80 columns
-        print(line.rstrip())
-        print(textwrap.fill(e.title, width=width, initial_indent="      ", subsequent_indent="      "))
+        say(line.rstrip())
+        say(textwrap.fill(e.title, width=width, initial_indent="      ", subsequent_indent="      "))
     for problem in found.problems:
-        print(f"pep-tui: exercise file problem: {problem}", file=sys.stderr)
-    return 1 if found.problems else 0
+        error(f"exercise file problem: {problem}")
+    return DIFFERENCES if found.problems else OK
 
 
 def _print_exercise(opened, exercise_id: str) -> int:
@@ -133,11 +132,11 @@ def _print_exercise(opened, exercise_id: str) -> int:
     except ExerciseNotFound as exc:
         raise UserError(str(exc)) from None
     result = check_exercise(opened.services, exercise)
-    print(f"Exercise {exercise.number}: {exercise.title}")
-    print(f"Sign in as {exercise.login} ({exercise.role}); child {exercise.child}.")
-    print(f"\nTask:\n{exercise.task.strip()}\n\nHint:\n{exercise.hint.strip()}\n")
-    print(f"Exercise {exercise.number}: {result.message}")
-    return 0
+    say(f"Exercise {exercise.number}: {exercise.title}")
+    say(f"Sign in as {exercise.login} ({exercise.role}); child {exercise.child}.")
+    say(f"\nTask:\n{exercise.task.strip()}\n\nHint:\n{exercise.hint.strip()}\n")
+    say(f"Exercise {exercise.number}: {result.message}")
+    return OK
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -152,8 +151,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
         raise UserError("--children must be at least 1")
     opened = create_services(args.data_dir, "training", clock=lambda: SAMPLE_TODAY)
     report = generate_cohort(opened.services, children=args.children, seed=args.seed)
-    print(f"Wrote {report.children} fictional children, {report.peps} PEPs and {report.staff} staff to {args.data_dir}")
-    return 0
+    say(f"Wrote {report.children} fictional children, {report.peps} PEPs and {report.staff} staff to {args.data_dir}")
+    return OK
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
@@ -168,7 +167,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     records = sorted(manager.records.values(), key=lambda r: ({"stage": 0, "role": 1, "feature": 2}[r.kind], r.name))
     if args.json:
         print_json([r.as_json() for r in records])
-        return 0
+        return OK
     import shutil
     import textwrap
 
@@ -176,17 +175,17 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     rows = [[r.name, r.kind, r.version or "-", "disabled" if r.disabled else "ERROR" if r.error else "ok"]
             for r in records]
     lines = table(rows, ["plugin", "kind", "version", "status"]).splitlines()
-    print("\n".join(lines[:2]))
+    say("\n".join(lines[:2]))
     for record, line in zip(records, lines[2:], strict=True):
-        print(line.rstrip())
+        say(line.rstrip())
         details = []
         if record.sections:
             details.append("sections: " + ", ".join(record.sections))
         if record.error and not record.disabled:
             details.append("error: " + record.error)
         for detail in details:
-            print(textwrap.fill(detail, width=width, initial_indent="    ", subsequent_indent="      "))
-    return 1 if any(r.error and not r.disabled for r in records) else 0
+            say(textwrap.fill(detail, width=width, initial_indent="    ", subsequent_indent="      "))
+    return DIFFERENCES if any(r.error and not r.disabled for r in records) else OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -195,10 +194,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     from pep_tui.settings import load_settings
 
     folder = Path(args.data_dir) if getattr(args, "data_dir", None) else load_settings().data_dir
+    from pep_tui.services.identity import resolve_login
+
+    actor = resolve_login(load_settings(folder), getattr(args, "login", None))
     opened = create_services(folder, "live")
-    member = opened.services.staff.bootstrap_admin(args.admin, args.name or args.admin)
-    print(f"Created a live store in {folder}; {member.login} is its Virtual School administrator.")
-    return 0
+    member = opened.services.staff.bootstrap_admin(args.admin, args.name or args.admin, actor=actor)
+    say(f"Created a live store in {folder}; {member.login} is its Virtual School administrator.")
+    return OK
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -208,11 +210,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     events = opened.services.audit.for_child(principal, opened.services.children.resolve(principal, args.child_id))
     if args.json:
         print_json([e.model_dump(mode="json") for e in events])
-        return 0
+        return OK
     rows = [
         [e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.role, e.action, e.pep_id or "-", e.section_id or "-",
          f"{e.old_revision or 0}->{e.new_revision or 0}"]
         for e in events
     ]
-    print(table(rows, ["when (UTC)", "who", "role", "action", "PEP", "section", "revision"]))
-    return 0
+    say(table(rows, ["when (UTC)", "who", "role", "action", "PEP", "section", "revision"]))
+    return OK

@@ -7,9 +7,8 @@ never a name) and turns the exit code into :data:`~pep_tui.cli.exit_codes.PARTIA
 
 from __future__ import annotations
 
-import sys
-
 from pep_tui.cli.exit_codes import OK, PARTIAL
+from pep_tui.cli.output import error
 from pep_tui.store import Store
 
 
@@ -18,9 +17,8 @@ def finish(store: Store, code: int = OK) -> int:
     else ``code``. (A partial result outranks "differences found": the differences may be wrong.)"""
     warnings = store.unreadable.warnings()
     for warning in warnings:
-        print(f"pep-tui: warning: {warning}", file=sys.stderr)
+        error(f"warning: {warning}")
     if warnings:
-        print(f"pep-tui: warning: {len(warnings)} child(ren) left out; the result is incomplete",
-              file=sys.stderr)
+        error(f"warning: {len(warnings)} child(ren) left out; the result is incomplete")
         return PARTIAL
     return code

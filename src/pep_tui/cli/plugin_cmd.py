@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 
 from pep_tui.cli.common import command, print_json
+from pep_tui.cli.exit_codes import DIFFERENCES, OK, USER_ERROR
+from pep_tui.cli.output import say
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +32,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def _plugin_help(parser: argparse.ArgumentParser):
     def show(args: argparse.Namespace) -> int:
         parser.print_help()
-        return 2
+        return USER_ERROR
 
     return show
 
@@ -46,14 +48,14 @@ def cmd_new(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     names = names_for(args.name)
     root = args.into / args.name
-    print(f"Wrote a {args.kind} plugin {names['distribution']} in {root}:")
+    say(f"Wrote a {args.kind} plugin {names['distribution']} in {root}:")
     for path in written:
-        print(f"  {path.relative_to(args.into)}")
-    print("Next:")
-    print(f"  pip install -e \"{root}[test]\"")
-    print(f"  pep-tui plugins check {root}")
-    print(f"  cd {root} && python -m pytest")
-    return 0
+        say(f"  {path.relative_to(args.into)}")
+    say("Next:")
+    say(f"  pip install -e \"{root}[test]\"")
+    say(f"  pep-tui plugins check {root}")
+    say(f"  cd {root} && python -m pytest")
+    return OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -71,8 +73,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json([r.as_json() for r in reports])
     else:
         for report in reports:
-            print(format_report(report))
-    return 0 if all(r.ok for r in reports) else 1
+            say(format_report(report))
+    return OK if all(r.ok for r in reports) else DIFFERENCES
 
 
 def format_report(report, width: int | None = None) -> str:

@@ -4,10 +4,11 @@ ledger (as a table or CSV). Available when the Pupil Premium Plus plugin is inst
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, table
+from pep_tui.cli.exit_codes import OK
+from pep_tui.cli.output import say
 from pep_tui.cli.partial import finish
 from pep_tui.domain.text import show_control
 
@@ -48,6 +49,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     when.add_argument("--ay", help="academic year, e.g. 2025-26")
     p.add_argument("--by", choices=["school", "child"], default="school")
     p.add_argument("--csv", metavar="FILE", help="write the ledger as CSV ('-' for standard output)")
+    p.add_argument("--force", action="store_true", help="replace an existing --csv file")
     p.set_defaults(func=cmd_ledger)
 
 
@@ -103,7 +105,7 @@ def cmd_queue(args: argparse.Namespace) -> int:
     pp, principal = _open(args)
     rows = [[v.child_id, v.pep_id, _plain(v.request.id), _plain(v.child_name), v.term, format_pence(v.requested_pence),
              v.status.label, _plain(v.request.intervention[:40])] for v in pp.queue(principal)]
-    print(table(rows, ["child", "pep", "request", "name", "term", "asked", "status", "intervention"]))
+    say(table(rows, ["child", "pep", "request", "name", "term", "asked", "status", "intervention"]))
     return finish(pp.ctx.store)
 
 
@@ -112,8 +114,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
     amount = _pence(args.amount) if args.amount else None
     decision = pp.decide(principal, pp.services.children.resolve(principal, args.child_id), args.pep_id, args.request_id, args.decision,
                          amount_pence=amount, reason=args.reason)
-    print(f"Request {_plain(args.request_id)}: {decision.status.label.lower()}.")
-    return 0
+    say(f"Request {_plain(args.request_id)}: {decision.status.label.lower()}.")
+    return OK
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
@@ -122,8 +124,8 @@ def cmd_pay(args: argparse.Namespace) -> int:
     pp, principal = _open(args)
     payment = pp.record_payment(principal, pp.services.children.resolve(principal, args.child_id), args.pep_id, args.request_id, args.on, _pence(args.amount),
                                 args.reference)
-    print(f"Recorded {format_pence(payment.amount_pence)} paid on {payment.on:%d %b %Y}.")
-    return 0
+    say(f"Recorded {format_pence(payment.amount_pence)} paid on {payment.on:%d %b %Y}.")
+    return OK
 
 
 def cmd_release(args: argparse.Namespace) -> int:
@@ -138,10 +140,10 @@ def cmd_release(args: argparse.Namespace) -> int:
     except ValueError:
         raise UserError(f"term {args.term!r} should look like spring-2025-26") from None
     result = pp.release_base_payments(principal, term)
-    print(f"Released {len(result.released)} base payment(s), {format_pence(result.total_pence)}; "
-          f"{len(result.not_released)} not released.")
+    say(f"Released {len(result.released)} base payment(s), {format_pence(result.total_pence)}; "
+        f"{len(result.not_released)} not released.")
     for _child_id, name, reason in result.not_released:
-        print(f"  {_plain(name)}: {_plain(reason)}")
+        say(f"  {_plain(name)}: {_plain(reason)}")
     return finish(pp.ctx.store)
 
 
@@ -158,25 +160,23 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     if args.csv:
         text = pp.budget.ledger_csv(principal, period)
         if args.csv == "-":
-            sys.stdout.write(text)
+            say(text, end="")
         else:
-            from pathlib import Path
+            from pep_tui.services.exports import write_private
 
-            from pep_tui.store.files import atomic_write_bytes
-
-            atomic_write_bytes(Path(args.csv), text.encode())
-            print(f"Wrote {args.csv}.")
+            path = write_private(args.csv, text.encode(), overwrite=args.force, data_dir=pp.ctx.settings.data_dir)
+            say(f"Wrote {path}. It holds personal data: keep it secure.")
         return finish(pp.ctx.store)
     ledger = pp.budget.ledger(principal, period)
-    print(f"{period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})")
+    say(f"{period.title} ({period.start:%d %b %Y} to {period.end:%d %b %Y})")
     for label, pence in [("grant", ledger.grant_pence), ("top-slice", ledger.top_slice_pence),
                          ("allocated", ledger.allocated_pence), ("unallocated", ledger.unallocated_pence),
                          ("paid", ledger.paid_pence), ("central spending", ledger.central_paid_pence),
                          ("committed", ledger.committed_pence), ("not paid out by year end", ledger.held_centrally_pence)]:
-        print(f"  {label:<26}{format_pence(pence):>16}")
+        say(f"  {label:<26}{format_pence(pence):>16}")
     for warning in ledger.warnings:
-        print(f"  warning: {_plain(warning)}")
+        say(f"  warning: {_plain(warning)}")
     rows = ledger.per_child if args.by == "child" else ledger.per_school
-    print(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
-                 for r in rows], [args.by, "allocated", "paid", "committed"]))
+    say(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
+               for r in rows], [args.by, "allocated", "paid", "committed"]))
     return finish(pp.ctx.store)

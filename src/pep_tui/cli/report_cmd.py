@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args
+from pep_tui.cli.exit_codes import DIFFERENCES, OK, PARTIAL
+from pep_tui.cli.output import progress, say
 from pep_tui.cli.partial import finish
 
 
@@ -85,14 +87,13 @@ class _Progress:
             return
         width = 30
         filled = int(width * done / total) if total else width
-        sys.stderr.write(f"\r{phase:<9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        sys.stderr.flush()
+        progress(f"{phase:<9} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         self.shown = True
 
     def finish(self) -> None:
         if self.shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
-            sys.stderr.flush()
+            progress(" " * 60)
+            progress("")
 
 
 def _session(args: argparse.Namespace):
@@ -125,10 +126,10 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
         raise UserError(str(exc)) from None
     finally:
         progress.finish()
-    print("\n".join(result.lines()))
-    if result.failed is not None or result.blocked:
-        return 1
-    return 1 if result.rejected else 0
+    say("\n".join(result.lines()))
+    if result.failed is not None:  # children saved before the failure stay saved; the rest were not tried
+        return PARTIAL if result.saved else DIFFERENCES
+    return DIFFERENCES if result.rejected or result.blocked else OK
 
 
 # --- handlers ----------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
 
     services, principal = _session(args)
     report = services.reports.compliance(principal)
-    sys.stdout.write(csv_text(report) if args.csv else text_report(report) + "\n")
+    say(csv_text(report) if args.csv else text_report(report) + "\n", end="")
     return finish(services.store)
 
 
@@ -164,17 +165,17 @@ def cmd_reconcile_903(args: argparse.Namespace) -> int:
         result = services.imports.reconcile_903(principal, args.file, encoding=args.encoding)
     except ImportFileError as exc:
         raise UserError(str(exc)) from None
-    print("\n".join(result.lines()))
-    return finish(services.store, 1 if result.differences or result.problems else 0)
+    say("\n".join(result.lines()))
+    return finish(services.store, DIFFERENCES if result.differences or result.problems else OK)
 
 
-def _refuse_existing(path: Path | None, force: bool) -> None:
-    """Refuse an existing ``--out`` file before exporting, so the audit trail never records an export
-    that was not written."""
+def _refuse_existing(path: Path | None, force: bool, data_dir: Path) -> None:
+    """Refuse a ``--out`` the export may not write before exporting, so the audit trail never records
+    an export that was not written."""
     from pep_tui.services.exports import write_private_check
 
     if path is not None:
-        write_private_check(path, overwrite=force)
+        write_private_check(path, overwrite=force, data_dir=data_dir)
 
 
 def cmd_export_pep(args: argparse.Namespace) -> int:
@@ -182,12 +183,12 @@ def cmd_export_pep(args: argparse.Namespace) -> int:
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
-    _refuse_existing(args.out, args.force)
-    exported = services.exports.pep(principal, services.children.resolve(principal, args.child_id), args.pep_id,
-                                    args.format)
-    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
-    print(f"Wrote {path} ({len(exported.content) // 1024 or 1} KB). It holds personal data: keep it secure.")
-    return 0
+    data_dir = services.ctx.settings.data_dir
+    _refuse_existing(args.out, args.force, data_dir)
+    exported = services.exports.pep(principal, services.children.resolve(principal, args.child_id), args.pep_id, args.format)
+    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force, data_dir=data_dir)
+    say(f"Wrote {path} ({len(exported.content) // 1024 or 1} KB). It holds personal data: keep it secure.")
+    return OK
 
 
 def cmd_export_blank(args: argparse.Namespace) -> int:
@@ -195,11 +196,12 @@ def cmd_export_blank(args: argparse.Namespace) -> int:
     from pep_tui.services.exports import write_private
 
     services, principal = _session(args)
-    _refuse_existing(args.out, args.force)
+    data_dir = services.ctx.settings.data_dir
+    _refuse_existing(args.out, args.force, data_dir)
     exported = services.exports.blank(principal, args.stage, args.format)
-    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force)
-    print(f"Wrote {path}.")
-    return 0
+    path = write_private(args.out or Path(exported.filename), exported.content, overwrite=args.force, data_dir=data_dir)
+    say(f"Wrote {path}.")
+    return OK
 
 
 def cmd_export_data(args: argparse.Namespace) -> int:
@@ -210,5 +212,5 @@ def cmd_export_data(args: argparse.Namespace) -> int:
         paths = services.exports.data(principal, args.format, args.out, overwrite=args.force, progress=progress)
     finally:
         progress.finish()
-    print("Wrote " + ", ".join(str(p) for p in paths) + ". They hold personal data: keep them secure.")
+    say("Wrote " + ", ".join(str(p) for p in paths) + ". They hold personal data: keep them secure.")
     return finish(services.store)

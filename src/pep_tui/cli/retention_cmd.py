@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pep_tui.cli.common import command, open_from_args, print_json, table
 from pep_tui.cli.exit_codes import DIFFERENCES, OK
+from pep_tui.cli.output import say
 
 
 def add_store_actions(actions: argparse._SubParsersAction) -> None:
@@ -40,13 +41,13 @@ def cmd_retention(args: argparse.Namespace) -> int:
         print_json([{"id": p.child_id, "left_care_on": p.left_care_on.isoformat(),
                      "past_retention_since": p.due_since.isoformat()} for p in found])
         return OK
-    print(f"Retention: {years} years after leaving care ([retention] years_after_leaving_care).")
+    say(f"Retention: {years} years after leaving care ([retention] years_after_leaving_care).")
     if not found:
-        print("No record is past it.")
+        say("No record is past it.")
         return OK
-    print(table([[p.child_id, p.left_care_on.isoformat(), p.due_since.isoformat()] for p in found],
+    say(table([[p.child_id, p.left_care_on.isoformat(), p.due_since.isoformat()] for p in found],
                 ["child", "left care", "past retention since"]))
-    print(f"{len(found)} record(s). Nothing is deleted automatically: see 'pep-tui store delete-child --help'.")
+    say(f"{len(found)} record(s). Nothing is deleted automatically: see 'pep-tui store delete-child --help'.")
     return OK
 
 
@@ -74,9 +75,9 @@ def cmd_delete_child(args: argparse.Namespace) -> int:
         answer = input(f"Delete every record of {child_id} after writing it to {args.export_to}? "
                        f"Type the child id to confirm: ")
         if answer.strip() != child_id:
-            print("nothing was changed")
+            say("nothing was changed")
             return DIFFERENCES
     path = delete_child(store, child_id, args.export_to, os_login())
-    print(f"Wrote {path} (it holds personal data: keep it secure or destroy it as your policy says), "
+    say(f"Wrote {path} (it holds personal data: keep it secure or destroy it as your policy says), "
           f"then deleted {child_id}.")
     return OK

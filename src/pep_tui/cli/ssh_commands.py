@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 
 from pep_tui.cli import exit_codes
+from pep_tui.cli.output import say
 from pep_tui.cli.ssh_gate import ALLOWED, MAX_INPUT_BYTES, Refused, Request, _shown, log
 from pep_tui.domain.text import show_control
 from pep_tui.plugins.api import Capability
@@ -186,11 +187,11 @@ def run_whoami(request: Request, trusted: argparse.Namespace) -> int:
     registry = opened.services.registry
     roles = ", ".join(f"{registry.roles[r].title if r in registry.roles else r} ({r})" for r in principal.roles)
     count = len(opened.services.children.list(principal))
-    print(f"{principal.login}: {show_control(principal.display_name, one_line=True)}")
-    print(f"acting as: {principal.role}; roles: {roles}")
+    say(f"{principal.login}: {show_control(principal.display_name, one_line=True)}")
+    say(f"acting as: {principal.role}; roles: {roles}")
     if principal.scope.school_urns:
-        print("schools: " + ", ".join(principal.scope.school_urns))
-    print(f"children in view: {count}")
+        say("schools: " + ", ".join(principal.scope.school_urns))
+    say(f"children in view: {count}")
     return exit_codes.OK
 
 
@@ -221,9 +222,9 @@ def run_help(request: Request, trusted: argparse.Namespace) -> int:
         lines.append(f"      {command.summary}")
     if not lines:
         raise Refused(f"no command '{_shown(wanted)}' you can run; 'help' lists yours")
-    print("Commands you can run over SSH (without a command and with a terminal, the app opens):")
-    print("\n".join(lines))
-    print("--role ROLE acts in another of your roles. Files come on standard output ('> FILE') and go in on "
+    say("Commands you can run over SSH (without a command and with a terminal, the app opens):")
+    say("\n".join(lines))
+    say("--role ROLE acts in another of your roles. Files come on standard output ('> FILE') and go in on "
           "standard input ('< FILE'); options that name a login, a data folder or a path on the server are refused.")
     return exit_codes.OK
 
@@ -235,10 +236,10 @@ def run_outbox(request: Request, trusted: argparse.Namespace) -> int:
     opened, principal = _open(trusted, request.role)
     files = Outbox(opened.settings, principal).files()
     if not files:
-        print("Your outbox is empty. Exports made in the app wait here for you to fetch.")
+        say("Your outbox is empty. Exports made in the app wait here for you to fetch.")
         return exit_codes.OK
     for entry in files:
-        print(f"{entry.name}  ({max(1, entry.size // 1024)} KB)\n    {fetch_command(opened.settings, entry.name)}")
+        say(f"{entry.name}  ({max(1, entry.size // 1024)} KB)\n    {fetch_command(opened.settings, entry.name)}")
     return exit_codes.OK
 
 

@@ -24,10 +24,10 @@ import logging
 import os
 import re
 import shlex
-import sys
 from dataclasses import dataclass
 
 from pep_tui.cli import exit_codes
+from pep_tui.cli.output import error
 from pep_tui.domain.text import show_control
 from pep_tui.plugins.api import Capability
 
@@ -280,5 +280,5 @@ def run_gate(args: argparse.Namespace) -> int:
     except Refused as exc:
         words = text.split()
         log.warning("ssh command refused login=%s command=%s", login, _log_word(words[0]) if words else "-")
-        print(f"pep-tui: {exc}", file=sys.stderr)
+        error(exc)
         return exit_codes.USER_ERROR

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, print_json, table
+from pep_tui.cli.exit_codes import DIFFERENCES, OK, USER_ERROR
+from pep_tui.cli.output import say
 from pep_tui.cli.partial import finish
 from pep_tui.domain.text import show_control
 
@@ -62,10 +64,11 @@ def _settings(args: argparse.Namespace):
     return load_settings(getattr(args, "data_dir", None))
 
 
-def _operator() -> str:
-    from pep_tui.services.identity import os_login
+def _operator(args: argparse.Namespace, settings=None) -> str:
+    """Who runs an operator command, for the audit trail: the OS account (or the trusted ``--login``)."""
+    from pep_tui.services.identity import resolve_login
 
-    return os_login()
+    return resolve_login(settings or _settings(args), getattr(args, "login", None))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -79,20 +82,37 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings,
                     "children": report.children, "peps": report.peps, "events": report.events,
                     "repaired": report.repaired, "unreadable": report.unreadable,
-                    "leftover_temp_files": report.leftovers, "fixed": report.fixed})
+                    "leftover_temp_files": report.leftovers, "fixed": report.fixed,
+                    "log": _log_json(opened.settings.data_dir)})
     else:
-        print(f"{opened.settings.data_dir}: {report.children} children, {report.peps} PEPs, "
-              f"{report.events} audit events")
+        say(f"{opened.settings.data_dir}: {report.children} children, {report.peps} PEPs, "
+            f"{report.events} audit events")
+        say(_log_line(opened.settings.data_dir))
         if report.repaired:
-            print(f"finished {len(report.repaired)} change(s) interrupted by a crash")
+            say(f"finished {len(report.repaired)} change(s) interrupted by a crash")
         for done in report.fixed:
-            print(f"repaired: {done}")
+            say(f"repaired: {done}")
         for problem in report.problems:
-            print(f"PROBLEM: {problem}")
+            say(f"PROBLEM: {problem}")
         for warning in report.warnings:
-            print(f"warning: {warning}")
-        print("store check: OK" if report.ok else f"store check: {len(report.problems)} problem(s)")
-    return 0 if report.ok else 1
+            say(f"warning: {warning}")
+        say("store check: OK" if report.ok else f"store check: {len(report.problems)} problem(s)")
+    return OK if report.ok else DIFFERENCES
+
+
+def _log_line(data_dir: Path) -> str:
+    """The operator's log: its size and the last incident (see docs/operations.md, "The log")."""
+    from pep_tui.incidents import log_summary
+
+    return log_summary(data_dir).line()
+
+
+def _log_json(data_dir: Path) -> dict:
+    from pep_tui.incidents import log_summary
+
+    found = log_summary(data_dir)
+    return {"file": str(found.folder / "pep-tui.log"), "size_bytes": found.size_bytes, "files": found.files,
+            "last_incident": found.last_incident, "last_incident_at": found.last_incident_at}
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -102,10 +122,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     opened = open_from_args(args)
     opened.services.store.repair_pending()
-    snap = backup(opened.settings.data_dir, opened.settings.backups_kept, _operator())
-    print(f"snapshot {snap.name}: {snap.manifest['children']} children; keeping the newest "
-          f"{opened.settings.backups_kept} (backups_kept)")
-    return 0
+    snap = backup(opened.settings.data_dir, opened.settings.backups_kept, _operator(args, opened.settings))
+    say(f"snapshot {snap.name}: {snap.manifest['children']} children; keeping the newest "
+        f"{opened.settings.backups_kept} (backups_kept)")
+    return OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -115,12 +135,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     settings = _settings(args)
     snaps = list_snapshots(settings.data_dir)
     if not snaps:
-        print(f"no snapshots in {settings.data_dir / 'backups'}; take one with 'pep-tui store backup'")
-        return 0
+        say(f"no snapshots in {settings.data_dir / 'backups'}; take one with 'pep-tui store backup'")
+        return OK
     rows = [[s.name, s.label, str(s.manifest.get("children", "?")), "yes" if s.healthy else "unchecked"]
             for s in snaps]
-    print(table(rows, ["snapshot", "why", "children", "from a healthy store"]))
-    return 0
+    say(table(rows, ["snapshot", "why", "children", "from a healthy store"]))
+    return OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -143,11 +163,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         answer = input(f"Replace the data in {root} by snapshot {args.snapshot}? Everyone should be signed out. "
                        f"The current data is kept as a snapshot. Type the snapshot name to confirm: ")
         if answer.strip() != args.snapshot:
-            print("nothing was changed")
-            return 1
-    result = restore(root, args.snapshot, _operator(), resume=args.resume)
-    print(f"restored {result.restored.name}; the data from before is kept as snapshot {result.before}")
-    return 0
+            say("nothing was changed: the name typed was not the snapshot's")
+            return USER_ERROR
+    result = restore(root, args.snapshot, _operator(args, settings), resume=args.resume)
+    say(f"restored {result.restored.name}; the data from before is kept as snapshot {result.before}")
+    return OK
 
 
 def _restore_child(args: argparse.Namespace) -> int:
@@ -181,11 +201,11 @@ def _restore_child(args: argparse.Namespace) -> int:
         answer = input(f"Child {args.child}'s file reads correctly. Undo every change to this child since the "
                        f"snapshot? Type the child id to confirm: ")
         if answer.strip() != args.child:
-            print("nothing was changed")
+            say("nothing was changed")
             return 1
     result = restore_child(store, args.child, args.snapshot_option or args.snapshot, _operator())
     kept = f"; the file it replaced is kept as {result.evidence.relative_to(store.root)}" if result.evidence else ""
-    print(f"restored child {result.child_id} ({result.peps} PEP(s)) from snapshot {result.snapshot} as revision "
+    say(f"restored child {result.child_id} ({result.peps} PEP(s)) from snapshot {result.snapshot} as revision "
           f"{result.revision}{kept}. Changes to this child since the snapshot are in its audit trail "
           f"('pep-tui audit {result.child_id}') but not in the record: re-enter them.")
     return 0
@@ -202,5 +222,5 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     store = Store.open(settings.data_dir, check_index=False)
     Services(store, plugins.registry(), settings)
     count = store.reindex()
-    print(f"index rebuilt: {count} children")
+    say(f"index rebuilt: {count} children")
     return finish(store)

@@ -14,9 +14,10 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u20
 _ONE_LINE = re.compile(r"[\t\n\r]")
 
 
-def find_control(text: str) -> str | None:
-    """The first control character in ``text``, or ``None``."""
-    found = CONTROL_CHARACTERS.search(text)
+def find_control(text: str, *, one_line: bool = False) -> str | None:
+    """The first control character in ``text``, or ``None``; with ``one_line``, tabs and line breaks
+    (CR, LF) count too, as they do in a field that is one line (a name, a login, an e-mail address)."""
+    found = CONTROL_CHARACTERS.search(text) or (_ONE_LINE.search(text) if one_line else None)
     return found.group() if found else None
 
 

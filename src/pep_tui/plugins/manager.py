@@ -155,7 +155,9 @@ class PluginManager:
 
     def _fail(self, record: PluginRecord, message: str) -> None:
         record.error = message
-        print(f"pep-tui: plugin {record.name!r} not loaded: {message}", file=sys.stderr)
+        from pep_tui.domain.text import show_control
+
+        print(show_control(f"pep-tui: plugin {record.name!r} not loaded: {message}", one_line=True), file=sys.stderr)
         if self.strict:
             raise PluginError(f"plugin {record.name!r}: {message}")
 

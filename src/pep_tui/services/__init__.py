@@ -3,6 +3,7 @@ that principal may not do (:class:`PermissionDenied`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
@@ -28,6 +29,8 @@ from pep_tui.services.views import RoleViews
 from pep_tui.services.workflow import WorkflowService
 from pep_tui.settings import Settings
 from pep_tui.store import Store, StoreKind  # noqa: F401  (re-exported for callers)
+
+security_log = logging.getLogger("pep_tui.security")
 
 
 class Services:
@@ -70,13 +73,21 @@ class Services:
     def principal_for(self, login: str, role: str | None = None) -> Principal:
         """The principal for a staff login: refused if unknown or disabled. Role switching is training-only."""
         member = self.ctx.store.get_staff(login)
-        if member is None or not member.active:
+        if member is None:
+            security_log.warning("refused sign-in: %r is not a staff login", login)
             raise PermissionDenied(
                 f"{login!r} is not an active pep-tui user here; ask a Virtual School administrator "
                 f"to run 'pep-tui staff add {login} …'"
             )
+        if not member.active:
+            security_log.warning("refused sign-in: staff login %r is disabled", login)
+            raise PermissionDenied(
+                f"the pep-tui login {login!r} is disabled; a Virtual School administrator can re-enable it "
+                f"with 'pep-tui staff enable {login}'"
+            )
         training = self.ctx.store.kind == "training"
         if role is not None and role not in member.roles and not training:
+            security_log.warning("refused sign-in: %r does not hold the role %r", login, role)
             raise PermissionDenied(f"{login} does not hold the role {role!r}")
         return Principal.from_staff(member, role, training=training)
 

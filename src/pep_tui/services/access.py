@@ -6,10 +6,14 @@ This is the rule; the TUI hiding a button is only a convenience. Every refusal r
 
 from __future__ import annotations
 
+import logging
+
 from pep_tui.domain import Child
 from pep_tui.plugins.api import Capability, RoleDefinition, ScopeKind
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.principal import Principal
+
+security_log = logging.getLogger("pep_tui.security")
 
 
 class PermissionDenied(Exception):
@@ -91,9 +95,17 @@ def require(registry: Registry, principal: Principal, capability: Capability, ch
     """Refuse unless the role holds ``capability`` and (if given) reaches ``child``."""
     role = role_of(registry, principal)
     if capability not in role.capabilities:
+        log_denied(principal, _words(capability), child.id if child is not None else None)
         raise PermissionDenied(f"{role.title} may not {_words(capability)}")
     if child is not None and not in_scope(registry, principal, child):
+        log_denied(principal, f"{_words(capability)} (this child is out of scope)", child.id)
         raise PermissionDenied(f"this child is not in your scope as {role.title.lower()}")
+
+
+def log_denied(principal: Principal, what: str, child_id: str | None = None) -> None:
+    """Record a refusal in the operator's log as a security event: login, role, what and the child's id."""
+    security_log.warning("permission denied: %s as %s may not %s%s", principal.login, principal.role, what,
+                         f" (child {child_id})" if child_id else "")
 
 
 def _words(capability: Capability) -> str:

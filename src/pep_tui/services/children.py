@@ -16,12 +16,26 @@ from pep_tui.domain.care import (
     initial_allocations,
 )
 from pep_tui.plugins.api import Capability
-from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
+from pep_tui.services.access import (
+    PermissionDenied,
+    in_scope,
+    log_denied,
+    require,
+    role_of,
+    summary_in_scope,
+)
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
+
+#: Fields of a child's record that are one line: a tab or line break in them is refused like any
+#: other control character (a CR in a name would let a terminal print over the rest of a row).
+ONE_LINE_CHILD_FIELDS = frozenset({
+    "first_name", "last_name", "preferred_name", "upn", "la_child_id", "sex", "placement", "school_urn",
+    "school_name", "social_worker", "designated_teacher", "carer", "iro", "young_person_login", "family_access",
+})
 
 
 class ChildService:
@@ -83,12 +97,14 @@ class ChildService:
         try:
             record = store.load_child_or_skip(child_id) if skip_unreadable else store.load_child(child_id)
         except NotFound:
+            log_denied(principal, "read a child that does not exist", child_id)
             raise PermissionDenied("no such child in your scope") from None
         if record is None:
             return None
         # Allocations dated in the past few days take effect even before the record is saved again.
         record = ChildRecord(effective(record.child, self.ctx.today()), record.peps)
         if not in_scope(self.ctx.registry, principal, record.child):
+            log_denied(principal, "read a child out of scope", child_id)
             raise PermissionDenied(f"this child is not in your scope as {role_of(self.ctx.registry, principal).title.lower()}")
         return record
 
@@ -103,7 +119,7 @@ class ChildService:
             child = data
         else:
             try:
-                refuse_control_characters("New child", data)
+                refuse_control_characters("New child", data, one_line=ONE_LINE_CHILD_FIELDS)
                 child = Child.model_validate({"id": new_id("child"), **data})
             except ValidationError as exc:
                 raise InvalidInput.from_validation_error("New child", exc) from None
@@ -127,7 +143,7 @@ class ChildService:
         if forbidden:
             raise PermissionDenied(f"{', '.join(sorted(forbidden))} cannot be changed")
         try:
-            refuse_control_characters("Child record", changes)
+            refuse_control_characters("Child record", changes, one_line=ONE_LINE_CHILD_FIELDS)
             updated = Child.model_validate({**record.child.model_dump(), **changes})
         except ValidationError as exc:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None

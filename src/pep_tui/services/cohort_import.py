@@ -274,7 +274,7 @@ def check_rows(table: CsvTable, today: date, progress: Progress | None = None,
 
 
 def _check_value(field_name: str, column: str, raw: str, today: date) -> str:
-    control = control_character_problems(raw)
+    control = control_character_problems(raw, one_line=True)
     if control:  # refused here, row by row, rather than by the save part-way through the import
         raise ValueError(f"{column} {control[0].message}")
     if field_name == "upn":

@@ -9,7 +9,10 @@ Files written (each owner-readable only, since they hold personal data):
 - ``targets.csv``: one row per SMART target;
 - ``cohort.json``: everything above as ``{"children": [{"child": …, "peps": […]}]}``.
 
-CSV cells a spreadsheet would run as formulas (starting ``= + - @``) are prefixed with ``'``.
+CSV cells a spreadsheet would run as formulas (starting ``= + - @``) are prefixed with ``'``, and
+control characters in stored text (escape, bell, C1, bidirectional overrides) are written out visibly
+(``\\x1b``). In JSON they are ``\\u`` escapes, so the file holds no control byte while a program
+reading it gets the stored text exactly.
 
 The files are written as the children are read, one child at a time (a cohort of thousands is never
 held in memory), into temporary files in the destination folder; only when every child has been
@@ -21,12 +24,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 from pep_tui.domain import PEP, Child
+from pep_tui.domain.text import CONTROL_CHARACTERS
 from pep_tui.services.report_render import safe_cell
 
 CHILD_COLUMNS = (
@@ -47,6 +52,16 @@ TARGET_COLUMNS = (
 FILES = {"csv": ("children.csv", "peps.csv", "pep_fields.csv", "targets.csv"), "json": ("cohort.json",)}
 #: Fields of the child record left out of exports (import bookkeeping, not information about the child).
 LEFT_OUT = {"import_snapshot", "revision"}
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON (UTF-8 text kept readable) with every control character as a ``\\u`` escape:
+    ``json`` escapes those below space itself, not DEL, C1 or the bidirectional overrides."""
+    return CONTROL_CHARACTERS.sub(_json_escape, json.dumps(value, ensure_ascii=False))
 
 
 def _cell(value: Any) -> str:
@@ -198,8 +213,8 @@ class JsonExport:
     def __init__(self, folder: Path, exported_by: str, as_of: date) -> None:
         self._out = _TempFiles(folder, self.files)
         self._fh = self._out["cohort.json"]
-        head = json.dumps({"format": "pep-tui-export", "version": 1, "as_of": as_of.isoformat(),
-                           "exported_by": exported_by}, ensure_ascii=False)
+        head = json_text({"format": "pep-tui-export", "version": 1, "as_of": as_of.isoformat(),
+                          "exported_by": exported_by})
         self._fh.write(head[:-1] + ', "children": [')
         self.children = 0
         self.peps = 0
@@ -208,7 +223,7 @@ class JsonExport:
         """Write one child with their PEPs (as the exporter may see them)."""
         entry = {"child": child.model_dump(mode="json", exclude=LEFT_OUT),
                  "peps": [pep.model_dump(mode="json") for pep in peps]}
-        self._fh.write(("\n" if not self.children else ",\n") + json.dumps(entry, ensure_ascii=False))
+        self._fh.write(("\n" if not self.children else ",\n") + json_text(entry))
         self.children += 1
         self.peps += len(peps)
 

@@ -2,7 +2,8 @@
 as CSV and JSON for analysts. Every export is permission-checked and recorded in the audit trail.
 
 A PEP document holds exactly what the reader's role may see (the PEP service decides); files are
-written owner-readable only and never over an existing file unless asked.
+written owner-readable only (folders created for them too), never over an existing file unless asked,
+never inside the data folder or a ``.ssh`` folder; a write that fails names the path and the reason.
 """
 
 from __future__ import annotations
@@ -38,30 +39,92 @@ class ExportedFile:
     document: Document
 
 
-def write_private_check(path: Path | str, overwrite: bool = False) -> Path:
+def _refuse(path: Path, why: str) -> InvalidInput:
+    return InvalidInput("Export", [FieldProblem(str(path), why)])
+
+
+def check_export_path(path: Path | str, *, data_dir: Path | None = None, overwrite: bool = False,
+                      folder: bool = False) -> Path:
+    """The absolute path an export may write (a file, or with ``folder`` a folder), or
+    :class:`InvalidInput` naming the path and why not.
+
+    Refused: anything inside the data folder ``data_dir`` (exports would be copied into every
+    backup and outlive the retention of the store), anything inside a ``.ssh`` folder (an export
+    must never become an ``authorized_keys``), and (unless ``overwrite``) an existing file. Symbolic
+    links are followed before checking, so a link cannot lead around these rules.
+    """
+    given = Path(path).expanduser()
+    target = Path(os.path.abspath(given)).resolve(strict=False)
+    if ".ssh" in target.parts or ".ssh" in given.parts:
+        raise _refuse(given, "is inside a .ssh folder; exports are never written there")
+    if data_dir is not None:
+        root = Path(data_dir).expanduser().resolve(strict=False)
+        if target == root or root in target.parents:
+            raise _refuse(given, f"is inside the data folder {root}; write exports outside it")
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise _refuse(given, "is a file, not a folder")
+    elif target.is_dir():
+        raise _refuse(given, "is a folder; give a file name")
+    elif target.exists() and not overwrite:
+        raise _refuse(given, "already exists; choose another name or use --force")
+    return target
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parent, each readable by the owner only (0700); a failure is
+    :class:`InvalidInput` naming the folder and the reason."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for item in reversed(missing):
+        try:
+            item.mkdir(mode=0o700)
+            os.chmod(item, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _refuse(item, f"cannot be created ({exc.strerror or type(exc).__name__})") from None
+
+
+def write_failed(path: Path, exc: OSError) -> InvalidInput:
+    """A write that failed, as a one-line error naming the path and the system's reason."""
+    return _refuse(path, f"cannot be written ({exc.strerror or type(exc).__name__})")
+
+
+def write_private_check(path: Path | str, overwrite: bool = False, *, data_dir: Path | None = None) -> Path:
     """The path :func:`write_private` would write, or :class:`InvalidInput` saying why it may not."""
-    path = Path(path).expanduser()
-    if path.exists() and not overwrite:
-        raise InvalidInput("Export", [FieldProblem(str(path), "already exists; choose another name or use --force")])
-    if not path.parent.is_dir():
-        raise InvalidInput("Export", [FieldProblem(str(path.parent), "is not a folder")])
-    return path
+    return check_export_path(path, data_dir=data_dir, overwrite=overwrite)
 
 
-def write_private(path: Path | str, content: bytes, overwrite: bool = False) -> Path:
-    """Write ``content`` to ``path`` atomically, readable by the owner only; refuse to replace a file
-    unless ``overwrite``."""
-    path = write_private_check(path, overwrite)
-    fd, temp = tempfile.mkstemp(prefix=".pep-tui-", dir=path.parent)
+def write_private(path: Path | str, content: bytes, overwrite: bool = False, *,
+                  data_dir: Path | None = None) -> Path:
+    """Write ``content`` to ``path`` atomically, readable by the owner only (missing folders created
+    0700); refuse what :func:`check_export_path` refuses. The path written (absolute)."""
+    path = check_export_path(path, data_dir=data_dir, overwrite=overwrite)
+    make_private_folders(path.parent)
+    temp = None
     try:
+        fd, temp = tempfile.mkstemp(prefix=".pep-tui-", dir=path.parent)
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
             fh.flush()
             os.fsync(fh.fileno())
+        if not overwrite and path.exists():  # appeared since the check: still never replaced silently
+            raise _refuse(path, "already exists; choose another name or use --force")
         os.replace(temp, path)
+    except OSError as exc:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+        raise write_failed(path, exc) from None
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        if temp:
+            Path(temp).unlink(missing_ok=True)
         raise
     return path
 
@@ -153,17 +216,20 @@ class ExportService:
         """Write the cohort and PEP data as CSV files or one JSON file into ``out_dir``; the paths written."""
         require(self.ctx.registry, principal, Capability.EXPORT_DATA)
         _check_format(fmt, ("csv", "json"))
-        folder = Path(out_dir).expanduser()
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder = check_export_path(out_dir, data_dir=self.ctx.settings.data_dir, folder=True)
         targets = [folder / name for name in data_export.FILES[fmt]]
         existing = [p.name for p in targets if p.exists()]
         if existing and not overwrite:
             raise InvalidInput("Export", [FieldProblem(str(folder), f"already holds {', '.join(existing)}; "
                                                                     f"choose an empty folder or use --force")])
+        make_private_folders(folder)
         summaries = self.children.list(principal, include_closed=True)
-        writer: data_export.CsvExport | data_export.JsonExport = (
-            data_export.CsvExport(folder) if fmt == "csv"
-            else data_export.JsonExport(folder, principal.login, self.ctx.today()))
+        try:
+            writer: data_export.CsvExport | data_export.JsonExport = (
+                data_export.CsvExport(folder) if fmt == "csv"
+                else data_export.JsonExport(folder, principal.login, self.ctx.today()))
+        except OSError as exc:
+            raise write_failed(folder, exc) from None
         try:
             for n, summary in enumerate(summaries, start=1):
                 try:
@@ -176,6 +242,9 @@ class ExportService:
                 if progress is not None and (n % 200 == 0 or n == len(summaries)):
                     progress("exporting", n, len(summaries))
             written = writer.finish()
+        except OSError as exc:
+            writer.discard()
+            raise write_failed(folder, exc) from None
         except BaseException:
             writer.discard()
             raise

@@ -8,6 +8,7 @@ good). Every import, dry runs included, is recorded in the audit trail.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -34,6 +35,20 @@ from pep_tui.services.reconcile import CohortEntry, Reconciliation, read_extract
 from pep_tui.services.report_facts import ATTENDANCE_SECTION, FACTS_KEY
 from pep_tui.services.transfer_audit import audit_transfer
 from pep_tui.store import NotFound
+
+security_log = logging.getLogger("pep_tui.security")
+
+
+def _log_outcome(principal: Principal, kind: str, result: Any) -> None:
+    """A failed or refused import in the operator's log: login, role and counts, never the rows."""
+    if result.failed is None and not result.blocked and not result.rejected:
+        return
+    failed_id = getattr(result.failed[0], "child_id", None) if result.failed is not None else None
+    outcome = ("failed part-way" + (f" at child {failed_id}" if failed_id else "") if result.failed is not None
+               else "refused" if result.blocked else "applied without rejected rows" if not result.dry_run
+               else "checked (dry run)")
+    security_log.warning("import %s by %s as %s %s: %d row(s) rejected, %d saved", kind, principal.login,
+                         principal.role, outcome, len(result.rejected), len(result.saved))
 
 Source = Path | str | bytes
 
@@ -116,6 +131,16 @@ class ImportService:
 
     # --- shared --------------------------------------------------------------------------------
 
+    def _read_logged(self, principal: Principal, kind: str, source: Source, name: str | None, encoding: str | None,
+                     progress: Progress | None) -> CsvTable:
+        """:meth:`_read`, with a file that cannot be read recorded as a failed import (login only)."""
+        try:
+            return self._read(source, name, encoding, progress)
+        except Exception as exc:
+            security_log.warning("import %s by %s as %s failed: the file could not be read (%s)", kind,
+                                 principal.login, principal.role, type(exc).__name__)
+            raise
+
     @staticmethod
     def _read(source: Source, name: str | None, encoding: str | None, progress: Progress | None) -> CsvTable:
         if isinstance(source, bytes):
@@ -150,7 +175,7 @@ class ImportService:
         """Import children from a social-care CSV. See :mod:`pep_tui.services.cohort_import`."""
         require(self.ctx.registry, principal, Capability.IMPORT_DATA)
         require(self.ctx.registry, principal, Capability.CREATE_CHILD)
-        table = self._read(source, name, encoding, progress)
+        table = self._read_logged(principal, "cohort", source, name, encoding, progress)
         result = CohortImportResult(table.source, dry_run, rows=len(table.rows) + len(table.problems),
                                     encoding=table.encoding, had_bom=table.had_bom,
                                     unused_columns=table.unused_columns(known_columns()))
@@ -203,6 +228,7 @@ class ImportService:
             "differences": len(result.differences), "dry_run": dry_run, "applied": result.applied,
             "missing": len(result.missing),
         })
+        _log_outcome(principal, "cohort", result)
         return result
 
     def _missing_from(self, principal: Principal, imported: dict) -> list[str]:
@@ -238,7 +264,7 @@ class ImportService:
                    progress: Progress | None = None) -> AttendanceImportResult:
         """Import attendance into each child's current PEP (``shared.attendance``), recomputing the figures."""
         require(self.ctx.registry, principal, Capability.IMPORT_DATA)
-        table = self._read(source, name, encoding, progress)
+        table = self._read_logged(principal, "attendance", source, name, encoding, progress)
         layout = layout_of(table)
         today = self.ctx.today()
         term = TermRef.containing(today)
@@ -285,6 +311,7 @@ class ImportService:
             "saved": len(result.saved), "rejected": len(result.rejected), "dry_run": dry_run,
             "applied": result.applied, "term": term.label,
         })
+        _log_outcome(principal, "attendance", result)
         return result
 
     def _plan_attendance(self, principal: Principal, child_id: str, term: TermRef, figures: AttendanceFigures,
@@ -314,7 +341,7 @@ class ImportService:
         """Compare the cohort with an SSDA903 extract (header, or header and episodes). Changes nothing."""
         require(self.ctx.registry, principal, Capability.VIEW_REPORTS)
         require(self.ctx.registry, principal, Capability.IMPORT_DATA)
-        table = self._read(source, name, encoding, None)
+        table = self._read_logged(principal, "903 extract", source, name, encoding, None)
         extract, problems = read_extract(table)
         today = self.ctx.today()
         cohort: list[CohortEntry] = []

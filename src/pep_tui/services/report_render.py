@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterator
 
+from pep_tui.domain.text import show_control
 from pep_tui.services.reports import Breakdown, ComplianceReport
 
 BAR_WIDTH = 30
@@ -25,6 +26,7 @@ def bar_chart(title: str, values: dict[str, int], width: int = BAR_WIDTH) -> lis
     lines = [title]
     if not values:
         return [*lines, "  (none)"]
+    values = {show_control(k, one_line=True): v for k, v in values.items()}  # labels can be stored text
     label_width = max(len(k) for k in values)
     top = max(values.values()) or 1
     for label, count in values.items():
@@ -43,7 +45,7 @@ def breakdown_table(rows: list[Breakdown], heading: str) -> list[str]:
     headers = [heading, "children", "need PEP", "in date", "overdue", "approved", "good+", "attend.", "PA", "C2"]
     body = [
         [
-            b.group, str(b.children), str(b.pep_required), fmt_pct(b.in_date_pct), str(b.overdue), str(b.approved),
+            show_control(b.group, one_line=True), str(b.children), str(b.pep_required), fmt_pct(b.in_date_pct), str(b.overdue), str(b.approved),
             fmt_pct(b.good_pct), fmt_pct(b.attendance_pct), str(b.persistent_absence), str(b.part_time_timetable),
         ]
         for b in rows
@@ -153,7 +155,9 @@ def csv_text(report: ComplianceReport) -> str:
 
 
 def safe_cell(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (a leading ``= + - @`` gets a ``'``)."""
+    """A CSV cell a spreadsheet will not run as a formula (a leading ``= + - @`` gets a ``'``), with
+    control characters written out visibly (``\\x1b``); tabs and line breaks are kept (CSV quotes them)."""
+    value = show_control(value)
     if value and value[0] in "=+-@\t\r" and not _is_number(value):
         return "'" + value
     return value

@@ -10,7 +10,6 @@ rebuilds exactly the same cohort), the extra exercise folders its trainer chose,
 
 from __future__ import annotations
 
-import getpass
 import os
 import re
 import shutil
@@ -109,7 +108,9 @@ def check_trainee_name(name: str) -> str:
 def sandbox_dir(trainee: str | None = None) -> Path:
     """Where a trainee's sandbox lives: ``<training root>/<trainee>`` (the OS login by default)."""
     if trainee is None:
-        login = getpass.getuser()
+        from pep_tui.services.identity import os_login
+
+        login = os_login()
         trainee = login if _TRAINEE_NAME.match(login) and login.lower() != SHARED_EXERCISES_FOLDER else "trainee"
     return training_root() / check_trainee_name(trainee)
 

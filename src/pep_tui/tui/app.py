@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Iterable
 from importlib import import_module
 from typing import Any, ClassVar
@@ -115,6 +117,42 @@ class PepApp(App[None]):
         self.notify(f"{len(new)} child file(s) cannot be read and are left out of lists and figures: {files}. "
                     f"Tell your administrator: 'pep-tui store restore --child CHILD_ID' brings one back.",
                     title="Unreadable records", severity="warning", timeout=15)
+
+    # --- internal errors --------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error anywhere in the app: instead of Textual's crash screen (which prints every
+        local variable: children's names and records), log the traceback as an incident and leave with
+        one line naming it (exit code 70)."""
+        from textual.worker import WorkerFailed
+
+        from pep_tui.cli.exit_codes import INTERNAL_ERROR
+        from pep_tui.incidents import configure_logging, record_incident
+
+        cause = error.error if isinstance(error, WorkerFailed) and isinstance(error.error, BaseException) else error
+        where = f"app ({type(self.screen).__name__})" if self.screen_stack else "app"
+        with contextlib.suppress(Exception):  # record_incident falls back, and says so
+            configure_logging(self.opened.settings)  # this app's data folder, whatever was set up before
+        incident = record_incident(cause, where=where, data_dir=self.opened.settings.data_dir,
+                                   login=self.principal.login)
+        self._return_code = INTERNAL_ERROR
+        if self._exception is None:  # as Textual does: a test driving the app (run_test) sees the error
+            self._exception = error
+            self._exception_event.set()
+        self._incident_line = incident.line()
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After the terminal is restored: the incident's one line (never cropped or wrapped to the
+        terminal's width), and nothing that Textual collected besides."""
+        line = getattr(self, "_incident_line", None)
+        if line is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        self._incident_line = None
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
     # --- start-up ---------------------------------------------------------------------------
 
@@ -405,15 +443,18 @@ class PepApp(App[None]):
         yield SystemCommand("Quit", "Leave pep-tui (asks about unsaved edits)", self.action_quit)
 
 
-def run_app(opened: Opened, principal: Principal) -> None:
-    """Run the app until the user quits, the session is idle too long or its terminal goes (blocking)."""
+def run_app(opened: Opened, principal: Principal) -> int:
+    """Run the app until the user quits, the session is idle too long or its terminal goes (blocking);
+    the exit code (70 after an internal error)."""
     import os
     import sys
 
     if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):  # the callers say why first
         raise RuntimeError("the full-screen app needs a terminal on standard input and output")
     apply_escape_delay(opened.settings)
-    PepApp(opened, principal, driver_class=session_driver()).run()
+    app = PepApp(opened, principal, driver_class=session_driver())
+    app.run()
+    return app.return_code or 0
 
 
 __all__ = ["PepApp", "run_app"]
