@@ -135,10 +135,13 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
 
 def cmd_compliance(args: argparse.Namespace) -> int:
     """Print the compliance dashboard."""
+    from pep_tui.services.due_dates import calendar_warnings
     from pep_tui.services.report_render import csv_text, text_report
 
     services, principal = _session(args)
     report = services.reports.compliance(principal)
+    for warning in calendar_warnings(services.ctx.settings.policy, services.ctx.today()):
+        print(f"warning: {warning}", file=sys.stderr)
     sys.stdout.write(csv_text(report) if args.csv else text_report(report) + "\n")
     return 0
 

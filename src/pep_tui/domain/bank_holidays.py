@@ -18,7 +18,7 @@ from functools import cache
 def _uk_years() -> tuple[int, int]:
     from holidays.countries import UnitedKingdom
 
-    return int(UnitedKingdom.start_year), int(UnitedKingdom.end_year)
+    return int(getattr(UnitedKingdom, "start_year", 1872)), int(getattr(UnitedKingdom, "end_year", 2100))
 
 
 def package_years() -> tuple[int, int]:

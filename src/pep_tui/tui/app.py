@@ -105,6 +105,10 @@ class PepApp(App[None]):
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
+        from pep_tui.services.due_dates import calendar_warnings
+
+        for warning in calendar_warnings(self.services.ctx.settings.policy, self.services.ctx.today()):
+            self.notify(warning, title="Due dates", severity="warning", timeout=10)
         self.show_home()
 
     def show_home(self) -> None:
