@@ -127,7 +127,7 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
     print("\n".join(result.lines()))
     if result.failed is not None or result.blocked:
         return 1
-    return 1 if result.rejected else 0
+    return 1 if result.rejected or getattr(result, "cannot_add", None) else 0
 
 
 # --- handlers ----------------------------------------------------------------------------------

@@ -24,7 +24,13 @@ from pep_tui.services.attendance_import import (
     layout_of,
 )
 from pep_tui.services.children import ChildService
-from pep_tui.services.cohort_import import CohortImportResult, check_rows, known_columns, plan_child
+from pep_tui.services.cohort_import import (
+    CohortImportResult,
+    check_rows,
+    known_columns,
+    missing_add_columns,
+    plan_child,
+)
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.csv_input import CsvTable, Progress, RowProblem, read_csv, read_csv_file
 from pep_tui.services.peps import PEPService
@@ -154,6 +160,7 @@ class ImportService:
         today = self.ctx.today()
         imported, problems = check_rows(table, today, progress)
         result.rejected = problems
+        result.missing_columns = missing_add_columns(table)
         by_la, by_upn = self._index()
         upn_lines: dict[str, tuple[str, int]] = {}
         for n, child in enumerate(imported.values(), start=1):
@@ -181,19 +188,22 @@ class ImportService:
             current = self.children.get(principal, child_id) if child_id else None
             change, differences, reason = plan_child(child, current)
             result.differences += differences
-            if reason is not None:
+            if reason is not None and current is None and result.missing_columns:
+                # The file cannot add anyone: said once at the top, not once per row.
+                result.cannot_add.append(RowProblem(line, child.la_child_id))
+            elif reason is not None:
                 result.rejected.append(RowProblem(line, reason))
             elif change is None:
                 result.unchanged += 1
             else:
                 result.planned.append(change)
         result.rejected.sort(key=lambda p: p.line)
-        result.blocked = bool(result.rejected) and not skip_rejected and not dry_run
+        result.blocked = bool(result.refused) and not skip_rejected and not dry_run
         if not dry_run and not result.blocked:
             self._apply_cohort(principal, result, progress)
         audit_transfer(self.ctx, principal, "import.cohort", {
             "file": table.source, "rows": result.rows, "planned": len(result.planned),
-            "saved": len(result.saved), "rejected": len(result.rejected),
+            "saved": len(result.saved), "rejected": result.refused,
             "differences": len(result.differences), "dry_run": dry_run, "applied": result.applied,
         })
         return result
