@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pep_tui.domain import Child
 from pep_tui.services.due_dates import calendar_warnings, obligations
@@ -148,3 +150,9 @@ def test_a_replacement_list_is_trusted_only_as_far_as_it_goes() -> None:
     policy = Policy(bank_holidays=[date(2026, 12, 25)])
     assert policy.calendar().trusted_until == 2026
     assert any("Bank holidays" in w for w in calendar_warnings(policy, date(2026, 9, 1)))
+
+
+@given(st.dates(min_value=date(2027, 1, 1), max_value=date(2030, 12, 31)), st.integers(0, 40))
+@settings(max_examples=300, deadline=None)
+def test_any_deadline_from_2027_to_2030_matches_the_independent_calendar(start: date, days: int) -> None:
+    assert Policy().calendar().add(start, days) == add_working(start, days)
