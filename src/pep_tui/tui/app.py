@@ -105,11 +105,15 @@ class PepApp(App[None]):
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
+        self.show_home()
+        self.call_after_refresh(self._calendar_warnings)  # after the first frame: it loads the bank holidays
+
+    def _calendar_warnings(self) -> None:
+        """Say when due dates rest on default term dates or bank holidays past the checked year."""
         from pep_tui.services.due_dates import calendar_warnings
 
         for warning in calendar_warnings(self.services.ctx.settings.policy, self.services.ctx.today()):
             self.notify(warning, title="Due dates", severity="warning", timeout=10)
-        self.show_home()
 
     def show_home(self) -> None:
         """Show the children list for the current principal."""
