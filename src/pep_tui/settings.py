@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from pep_tui.domain.bank_holidays import england_bank_holidays
+from pep_tui.domain.bank_holidays import england_bank_holidays, package_years
 from pep_tui.domain.school_year import (
     EarlyYearsStart,
     TermRef,
@@ -181,8 +181,10 @@ class Policy(BaseModel):
             base = WorkingCalendar((listed | frozenset(self.bank_holidays_add)) - frozenset(self.bank_holidays_remove),
                                    trusted_until=trusted)
         else:
+            last_computed = package_years()[1]  # past it the package gives no days at all
             base = WorkingCalendar(self.bank_holidays_add, source=england_bank_holidays,
-                                   removed=self.bank_holidays_remove, trusted_until=self.bank_holidays_trusted_until)
+                                   removed=self.bank_holidays_remove,
+                                   trusted_until=min(self.bank_holidays_trusted_until, last_computed))
         if school_days is None:
             school_days = self.deadline_days == "school"
         if not school_days:

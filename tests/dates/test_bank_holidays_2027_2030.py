@@ -156,3 +156,11 @@ def test_a_replacement_list_is_trusted_only_as_far_as_it_goes() -> None:
 @settings(max_examples=300, deadline=None)
 def test_any_deadline_from_2027_to_2030_matches_the_independent_calendar(start: date, days: int) -> None:
     assert Policy().calendar().add(start, days) == add_working(start, days)
+
+
+def test_trust_never_reaches_past_the_years_the_package_computes() -> None:
+    from pep_tui.domain.bank_holidays import package_years
+
+    cal = Policy(bank_holidays_trusted_until=2500).calendar()
+    assert cal.trusted_until == package_years()[1]
+    assert not cal.trusted(date(package_years()[1] + 1, 1, 4))

@@ -114,3 +114,13 @@ def test_pp_count_lists_every_child_with_a_reason_and_the_ledger_warns(cohort, p
     assert main(["pp", "ledger", "--data-dir", folder, "--fy", "2026-27"]) == 0
     out = capsys.readouterr().out
     assert "warning: No PP+ rate is set for 2026-27: using £2,630.00, the rate for 2025-26." in out
+
+
+def test_the_grant_count_is_refused_to_roles_without_reports_and_scoped_for_others(cohort, pp, as_login):
+    from pep_tui.services import PermissionDenied
+
+    carer = as_login("carer.07")
+    with pytest.raises(PermissionDenied):
+        pp.budget.grant_count(carer, "2025-26")
+    everyone = {r.child_id for r in pp.budget.grant_count(as_login("vs.head"), "2025-26").rows}
+    assert everyone == {s["child_id"] for s in cohort.children.list(as_login("vs.head"))}
