@@ -105,8 +105,8 @@ class PepApp(App[None]):
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
+        self._calendar_warnings()
         self.show_home()
-        self.call_after_refresh(self._calendar_warnings)  # after the first frame: it loads the bank holidays
 
     def _calendar_warnings(self) -> None:
         """Say when due dates rest on default term dates or bank holidays past the checked year."""
