@@ -1,7 +1,7 @@
 """The Key Stage 3 stage plugin: Years 7 to 9.
 
 Sections: progress in each subject against expectations; the Year 9 options; the careers conversation,
-which must have started before the end of Year 9.
+expected from Year 8 (careers guidance starts before Year 9).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ STAGE = StageDefinition(
     title="Key Stage 3",
     year_groups=(7, 8, 9),
     order=3,
-    description="Years 7-9: subject progress, Year 9 options, careers conversation started before the end of Year 9.",
+    description="Years 7-9: subject progress, Year 9 options, careers conversation from Year 8 (before Year 9).",
     lead_role="designated_teacher",
 )
 STAGES = frozenset({STAGE.id})
@@ -77,7 +77,7 @@ class Year9Options(Section):
 
 
 class CareersConversation(Section):
-    """The careers conversation: aspirations and next steps (must have started before the end of Year 9)."""
+    """The careers conversation: aspirations and next steps (expected from Year 8, before Year 9)."""
 
     conversation_held: bool = flag("Has a careers conversation taken place?")
     held_on: date | None = optional("Date of the latest careers conversation")
@@ -155,18 +155,19 @@ def check_progress(ctx: ValidationContext) -> Iterator[Finding]:
 
 
 def check_careers(ctx: ValidationContext) -> Iterator[Finding]:
-    """Q11: by Year 9 a careers conversation must have taken place; in Year 8, a nudge to start it."""
+    """Q11: careers guidance starts before Year 9 (statutory guidance; DOMAIN.md), so from Year 8 a
+    careers conversation is expected; in Year 9 one not yet held is late."""
     if ctx.pep.year_group < 8:
         return
     section = parsed(ctx, CAREERS_SECTION, CareersConversation)
-    if ctx.pep.year_group == 8:
-        if section is None or (not section.conversation_held and not section.aspirations.strip()):
-            yield Finding(Severity.INFO, "Year 8: start the careers conversation (it must have started before the "
-                          "end of Year 9)", CAREERS_SECTION, "aspirations", "Q11")
+    if section is not None and section.conversation_held:
         return
-    if section is None or not section.conversation_held:
-        yield Finding(Severity.WARNING, "Year 9: no careers conversation recorded; it must start before the end of "
-                      "Year 9", CAREERS_SECTION, "conversation_held", "Q11")
+    if ctx.pep.year_group == 8:
+        yield Finding(Severity.WARNING, "Year 8: no careers conversation recorded; careers guidance should start "
+                      "before Year 9", CAREERS_SECTION, "conversation_held", "Q11")
+        return
+    yield Finding(Severity.WARNING, "Year 9: no careers conversation recorded; it should have started before "
+                  "Year 9 - hold it this term", CAREERS_SECTION, "conversation_held", "Q11")
 
 
 def check_options(ctx: ValidationContext) -> Iterator[Finding]:
@@ -187,14 +188,14 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 help="Year 9: the Key Stage 4 subjects chosen and the guidance behind the choices."),
     SectionSpec(id=CAREERS_SECTION, title="Careers conversation", model=CareersConversation, stages=STAGES,
                 editors=EDUCATION, order=60, sample=sample_careers,
-                help="Aspirations and next steps; the conversation must have started before the end of Year 9."),
+                help="Aspirations and next steps; the conversation is expected from Year 8, before Year 9."),
 )
 
 VALIDATORS: tuple[ValidatorSpec, ...] = (
     ValidatorSpec(id="ks3.progress_recorded", check=check_progress, stages=STAGES, criterion="Q3",
                   description="Subject progress with catch-up where behind"),
     ValidatorSpec(id="ks3.careers_by_year_9", check=check_careers, stages=STAGES, criterion="Q11",
-                  description="A careers conversation by Year 9"),
+                  description="A careers conversation from Year 8 (before Year 9)"),
     ValidatorSpec(id="ks3.options_recorded", check=check_options, stages=STAGES, criterion="Q11",
                   description="Year 9 options recorded from the spring term"),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,32 @@ from pep_tui_plugins.pupil_premium.summary import CountedChild, entries_of, fact
 
 if TYPE_CHECKING:
     from pep_tui_plugins.pupil_premium.service import PupilPremiumService
+
+
+@dataclass(frozen=True)
+class CountedRow:
+    """One child in the grant count: counted or not, and why."""
+
+    child_id: str
+    name: str
+    date_of_birth: date
+    counted: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class GrantCount:
+    """The grant count of a financial year, child by child."""
+
+    financial_year: str
+    rule: str
+    rows: list[CountedRow]
+    set_by_hand: int | None = None
+
+    @property
+    def counted(self) -> int:
+        """Children counted by the rule."""
+        return sum(1 for r in self.rows if r.counted)
 
 
 def document_name(financial_year: str) -> str:
@@ -162,6 +189,38 @@ class BudgetService:
         self._change(principal, financial_year, "budget.central_payment",
                      {"line_id": line_id, "amount_pence": amount_pence}, change, expected_revision)
         return payment
+
+    # --- the grant count ----------------------------------------------------------------------
+
+    def grant_count(self, principal: Principal, financial_year: str) -> GrantCount:
+        """Who the grant of a financial year counts, child by child with the reason, by the council's count
+        rule (:mod:`~pep_tui_plugins.pupil_premium.grant_count`; the DfE rule by default). Every child in
+        the principal's scope is listed; a count set by hand on the budget year is reported beside it."""
+        from pep_tui_plugins.pupil_premium.grant_count import CountRule, decide
+
+        require(self.ctx.registry, principal, Capability.VIEW_REPORTS)
+        try:
+            period = Period.financial(financial_year)
+        except ValueError as exc:
+            raise InvalidInput("Grant count", [FieldProblem("financial_year", str(exc))]) from None
+        rule = CountRule.for_year(period.start_year, self.pp.settings)
+        rows: list[CountedRow] = []
+        for summary in self.pp.services.children.list(principal, with_facts=True):
+            facts = facts_of(summary)
+            person: Countable | None = None
+            if facts is not None:
+                try:
+                    person = CountedChild.from_facts(facts)
+                except (KeyError, TypeError, ValueError):
+                    person = None
+            if person is None:
+                person = self.pp.services.children.record(principal, summary["child_id"]).child
+            decision = decide(person, rule)
+            rows.append(CountedRow(summary["child_id"], summary.get("name") or "", person.date_of_birth,
+                                   decision.counted, decision.reason))
+        rows.sort(key=lambda r: (not r.counted, r.name, r.child_id))
+        budget, _doc = self._read(period.label)
+        return GrantCount(period.label, rule.describe(), rows, budget.children_counted)
 
     # --- the ledger ---------------------------------------------------------------------------
 

@@ -19,8 +19,9 @@ with its own budget lines (kept in the budget year document), Early Years Pupil 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -39,6 +40,18 @@ def _latest(table: dict[str, int], fy: str) -> int | None:
     return table[earlier[-1]] if earlier else None
 
 
+def _carried(table: dict[str, int], fy: str, what: str, setting: str, show: Any) -> str | None:
+    """The warning when ``fy`` has no value in ``table`` (carried forward from an earlier year), else None."""
+    if fy in table:
+        return None
+    earlier = sorted(k for k in table if k < fy)
+    if not earlier:
+        return f"No {what} is set for {fy} or any year before it: counted as nothing. Set {setting} \"{fy}\"."
+    used = earlier[-1]
+    return (f"No {what} is set for {fy}: using {show(table[used])}, the rate for {used}. "
+            f"Set {setting} \"{fy}\" once it is published.")
+
+
 class PupilPremiumSettings(BaseModel):
     """How this council runs PP+. Amounts are integer pence; every field has a documented default."""
 
@@ -48,8 +61,19 @@ class PupilPremiumSettings(BaseModel):
         default_factory=dict,
         description="PP+ per looked-after child by financial year; merged over the policy's pp_rates",
     )
-    count_min_age: int = Field(4, description="Children counted for the grant: youngest age on the count date")
-    count_max_age: int = Field(15, description="Children counted for the grant: oldest age on the count date")
+    count_basis: Literal["looked_after_in_year", "in_care_on_date"] = Field(
+        "looked_after_in_year",
+        description=(
+            "Children counted for the grant: looked after at least one day in the collection year (the DfE rule), "
+            "or only those in care on its last day"
+        ),
+    )
+    count_collection_end: str = Field(
+        "03-31", description="MM-DD: the SSDA903 collection year ends on this day of the year the financial year starts"
+    )
+    count_age_on: str = Field("08-31", description="MM-DD: ages are taken on this day, the one inside the collection year")
+    count_min_age: int = Field(4, ge=0, description="Children counted for the grant: youngest age on the age date")
+    count_max_age: int = Field(15, ge=0, description="Children counted for the grant: oldest age on the age date")
     termly_base_payment_pence: int = Field(
         0, ge=0, description="Paid per child per term when that term's PEP is approved at the QA threshold (0: off)"
     )
@@ -77,6 +101,16 @@ class PupilPremiumSettings(BaseModel):
         description="Post-16 PP+ per young person by financial year (the 2021-2025 pilot; later years: a setting)",
     )
 
+    @field_validator("count_collection_end", "count_age_on")
+    @classmethod
+    def _month_day(cls, text: str) -> str:
+        try:
+            month, day = (int(part) for part in text.split("-"))
+            date(2023, month, day)  # a year without 29 February: the day must exist every year
+        except ValueError:
+            raise ValueError(f"{text!r} should be a month and day that exist every year, as MM-DD (e.g. 03-31)") from None
+        return f"{month:02d}-{day:02d}"
+
     @field_validator("request_bands_pence")
     @classmethod
     def _bands_sorted(cls, bands: list[int]) -> list[int]:
@@ -88,6 +122,25 @@ class PupilPremiumSettings(BaseModel):
         """PP+ rate in pence for a financial year: this table, then the policy's, then the latest earlier year."""
         merged = {**policy_rates, **self.rates_pence}
         return _latest(merged, fy) or 0
+
+    def rate_notes(self, fy: str, policy_rates: dict[str, int], eypp: bool = True) -> list[str]:
+        """Warnings for a year whose PP+ (or Early Years Pupil Premium) rate is not set and is carried
+        forward from an earlier year, naming the year and the rate used."""
+        notes = []
+        merged = {**policy_rates, **self.rates_pence}
+        note = _carried(merged, fy, "PP+ rate", "[pupil_premium.rates_pence]", format_pence)
+        if note:
+            notes.append(note)
+        if eypp:
+            for table, what, key, show in (
+                (self.eypp_hourly_rate_pence, "Early Years Pupil Premium hourly rate", "eypp_hourly_rate_pence",
+                 lambda p: f"{p}p an hour"),
+                (self.eypp_annual_cap_pence, "Early Years Pupil Premium cap", "eypp_annual_cap_pence", format_pence),
+            ):
+                note = _carried(table, fy, what, f"[pupil_premium.{key}]", show)
+                if note:
+                    notes.append(note)
+        return notes
 
     def eypp_for(self, fy: str) -> int:
         """Early Years Pupil Premium per eligible child for a year: hours x rate, capped."""

@@ -97,6 +97,8 @@ class Grant:
     post16_children: int
     post16_pence: int
     adjustments_pence: int
+    #: Why a figure may be wrong: a rate carried forward from an earlier year (named, with the rate used).
+    notes: tuple[str, ...] = ()
 
     @property
     def total_pence(self) -> int:
@@ -205,7 +207,8 @@ def looked_after_on(child: Countable, day: date) -> bool:
 
 
 def count_children(children: Iterable[Countable], count_date: date, min_age: int, max_age: int) -> int:
-    """Children looked after on ``count_date`` aged ``min_age`` to ``max_age`` (the March count)."""
+    """Children looked after on ``count_date`` aged ``min_age`` to ``max_age`` on that day (a simple
+    snapshot count; the grant itself follows :mod:`~pep_tui_plugins.pupil_premium.grant_count`)."""
     return sum(
         1 for c in children
         if looked_after_on(c, count_date) and min_age <= age_on(c.date_of_birth, count_date) <= max_age
@@ -218,11 +221,13 @@ def grant_for(
 ) -> Grant:
     """The grant of the financial year starting 1 April ``fy_start``: counted children x rate,
     plus Early Years Pupil Premium and post-16 where set, plus manual adjustments."""
+    from pep_tui_plugins.pupil_premium.grant_count import CountRule, count
+
     label = Period("fy", fy_start).label
     count_date = date(fy_start, 3, 31)
     manual = budget is not None and budget.children_counted is not None
-    counted = budget.children_counted if manual and budget is not None else count_children(
-        children, count_date, settings.count_min_age, settings.count_max_age
+    counted = budget.children_counted if manual and budget is not None else count(
+        children, CountRule.for_year(fy_start, settings)
     )
     rate = settings.rate_for(label, policy_rates)
     in_care = [c for c in children if looked_after_on(c, count_date)]
@@ -231,11 +236,13 @@ def grant_for(
     )
     post16_children = sum(1 for c in in_care if 16 <= age_on(c.date_of_birth, count_date) <= 17)
     adjustments = sum(a.amount_pence for a in budget.adjustments) if budget else 0
+    notes = settings.rate_notes(label, policy_rates, eypp=eypp_children > 0)
     return Grant(
         financial_year=label, children_counted=counted or 0, counted_manually=manual, rate_pence=rate,
         pp_plus_pence=(counted or 0) * rate, eypp_children=eypp_children,
         eypp_pence=eypp_children * settings.eypp_for(label), post16_children=post16_children,
         post16_pence=post16_children * settings.post16_for(label), adjustments_pence=adjustments,
+        notes=tuple(notes),
     )
 
 
@@ -363,6 +370,8 @@ def build_ledger(
     ledger.per_child = _rows(allocations, payments, committed_by_child, lambda x: x.child_id, lambda x: x.child_name)
     ledger.per_school = _rows(allocations, payments, committed_by_school, lambda x: x.school_urn or "-",
                               lambda x: names.get(x.school_urn, x.school_urn or "no school"))
+    for grant in grants:
+        ledger.warnings += [n for n in grant.notes if n not in ledger.warnings]
     if ledger.unallocated_pence < 0:
         ledger.warnings.append(
             f"Allocations exceed the budget by {format_pence(-ledger.unallocated_pence)}: the grant is "

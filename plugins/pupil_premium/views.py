@@ -109,7 +109,11 @@ class DecisionQueueScreen(Screen[None]):
             table.add_row(literal(item.child_name), literal(item.school_name), literal(item.term),
                           Text(format_pence(item.requested_pence), justify="right"), literal(status),
                           literal(item.request.intervention))
-        self.query_one("#pp-title", Static).update(Text(f"PP+ decision queue: {len(self.items)} awaiting", style="bold"))
+        title = Text(f"PP+ decision queue: {len(self.items)} awaiting", style="bold")
+        year = Period.containing("fy", self.pp.ctx.today()).label
+        for note in self.pp.settings.rate_notes(year, self.pp.ctx.settings.policy.pp_rates):
+            title.append(f"\n! {clean(note)}", style="bold red")
+        self.query_one("#pp-title", Static).update(title)
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
         self._show_detail()

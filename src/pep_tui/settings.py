@@ -17,11 +17,22 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from pep_tui.domain.reference import default_bank_holidays
-from pep_tui.domain.school_year import EarlyYearsStart
+from pep_tui.domain.bank_holidays import england_bank_holidays, package_years
+from pep_tui.domain.school_year import (
+    EarlyYearsStart,
+    TermRef,
+    academic_year_label,
+    parse_academic_year,
+)
+from pep_tui.domain.term_dates import TermDates, default_term_dates
 from pep_tui.domain.working_days import WorkingCalendar
 
 SETTINGS_FILE = "settings.toml"
+
+#: The last year whose England bank holidays pep-tui trusts by default: the last year the government
+#: (gov.uk/bank-holidays) had published when this release was made. Later years follow the regular
+#: rules, but a one-off bank holiday announced since is not known; pep-tui warns past this year.
+DEFAULT_BANK_HOLIDAYS_TRUSTED_UNTIL = 2027
 
 #: PP+ rate per looked-after child by financial year (April-March), in pence. Later years: a setting.
 DEFAULT_PP_RATES: dict[str, int] = {
@@ -58,7 +69,16 @@ class Policy(BaseModel):
     second_review_months: int = Field(3, ge=1, description="Second review within N months of the first")
     later_review_months: int = Field(6, ge=1, description="Later reviews at most every N months")
     pep_before_review_working_days: int = Field(
-        5, ge=0, description="The PEP must be done N working days before each care-plan review (so the IRO can read it)"
+        5, ge=0,
+        description="The PEP must be done N working days before each later care-plan review (so the IRO can read it)",
+    )
+    pep_before_first_review_working_days: int = Field(
+        0, ge=0,
+        description=(
+            "The first PEP must be done N working days before the first care-plan review (0: at the review, "
+            "i.e. initial_pep_ready_working_days = 20 working days after entering care; a council that wants it "
+            "earlier raises this)"
+        ),
     )
     pep_done_at: Literal["submitted", "approved"] = Field(
         "approved",
@@ -94,7 +114,37 @@ class Policy(BaseModel):
         90.0, description="Attendance at or below this % (missing 10% or more of sessions) is persistent absence"
     )
     pp_rates: dict[str, int] = Field(default_factory=lambda: dict(DEFAULT_PP_RATES), description="Pence per child by FY")
-    bank_holidays: list[date] | None = Field(None, description="Holidays for working days (default: England and Wales)")
+    bank_holidays: list[date] | None = Field(
+        None,
+        description=(
+            "A complete list of bank holidays replacing the holidays package (rarely wanted: use "
+            "bank_holidays_add and bank_holidays_remove); trusted up to the last year it lists"
+        ),
+    )
+    bank_holidays_add: list[date] = Field(
+        default_factory=list, description="Days added to England's bank holidays (a one-off bank holiday, a council closure)"
+    )
+    bank_holidays_remove: list[date] = Field(
+        default_factory=list, description="Days taken out of England's bank holidays (a bank holiday the council works)"
+    )
+    bank_holidays_trusted_until: int = Field(
+        DEFAULT_BANK_HOLIDAYS_TRUSTED_UNTIL, ge=2000,
+        description=(
+            "The last year whose bank holidays have been checked against gov.uk/bank-holidays; pep-tui warns when "
+            "a date it computes falls after it (raise it once the next year's list is published and checked)"
+        ),
+    )
+    term_dates: dict[str, TermDates] = Field(
+        default_factory=dict,
+        description="Term dates by academic year ('2026-27'); a year not listed uses the default pattern, with a warning",
+    )
+    deadline_days: Literal["working", "school"] = Field(
+        "working",
+        description=(
+            "Count PEP deadlines (initial, school move, termly, before a review) in working days, or in school days "
+            "(working days inside the term dates, less closures); care-plan reviews are always working days"
+        ),
+    )
 
     @field_validator("signoff_chain")
     @classmethod
@@ -111,10 +161,58 @@ class Policy(BaseModel):
             raise ValueError(f"signoff_chain: finalise comes after submit; got {chain}")
         return chain
 
-    def calendar(self) -> WorkingCalendar:
-        """The working-day calendar for this policy's holidays."""
-        holidays = self.bank_holidays if self.bank_holidays is not None else default_bank_holidays()
-        return WorkingCalendar(holidays)
+    @field_validator("term_dates")
+    @classmethod
+    def _term_years(cls, table: dict[str, TermDates]) -> dict[str, TermDates]:
+        for label, dates in table.items():
+            start = parse_academic_year(label)  # ValueError names the form expected
+            if dates.autumn[0].year != start or dates.summer[1].year != start + 1:
+                raise ValueError(f"term_dates.{label}: autumn must start in {start} and summer end in {start + 1}")
+        return table
+
+    def calendar(self, *, school_days: bool | None = None) -> WorkingCalendar:
+        """The working-day calendar: weekends, England's bank holidays (the ``holidays`` package, or the
+        ``bank_holidays`` list when set) plus ``bank_holidays_add`` less ``bank_holidays_remove``.
+
+        ``school_days=True`` also skips days outside the term dates and their closures;
+        ``None`` follows ``deadline_days``.
+        """
+        if self.bank_holidays is not None:
+            listed = frozenset(self.bank_holidays)
+            trusted = max((d.year for d in listed), default=0)
+            base = WorkingCalendar((listed | frozenset(self.bank_holidays_add)) - frozenset(self.bank_holidays_remove),
+                                   trusted_until=trusted)
+        else:
+            last_computed = package_years()[1]  # past it the package gives no days at all
+            base = WorkingCalendar(self.bank_holidays_add, source=england_bank_holidays,
+                                   removed=self.bank_holidays_remove,
+                                   trusted_until=min(self.bank_holidays_trusted_until, last_computed))
+        if school_days is None:
+            school_days = self.deadline_days == "school"
+        if not school_days:
+            return base
+        years: dict[int, TermDates] = {}
+
+        def closed(day: date) -> bool:
+            start = day.year if day.month >= 9 else day.year - 1
+            if start not in years:
+                years[start] = self.term_dates_for(start, base)[0]
+            return not years[start].is_school_day(day)
+
+        return WorkingCalendar(base.holidays, source=base.source, removed=base.removed, closed=closed,
+                               trusted_until=base.trusted_until)
+
+    def term_dates_for(self, academic_year: int, calendar: WorkingCalendar | None = None) -> tuple[TermDates, bool]:
+        """The term dates of an academic year and whether they are the default pattern (not configured)."""
+        configured = self.term_dates.get(academic_year_label(academic_year))
+        if configured is not None:
+            return configured, False
+        cal = calendar if calendar is not None and calendar.closed is None else self.calendar(school_days=False)
+        return default_term_dates(academic_year, cal.is_working_day), True
+
+    def term_start(self, term: TermRef, calendar: WorkingCalendar | None = None) -> date:
+        """The day a term's PEP clock starts: the term's first day in the term dates."""
+        return self.term_dates_for(term.academic_year, calendar)[0].start(term.term)
 
 
 class ServerSettings(BaseModel):

@@ -111,3 +111,26 @@ async def test_user_text_is_shown_literally(cohort, pp, setup, as_login):
         shown = str(screen.query_one("#pp-detail").render())
         assert "[bold red]Tuition[/]" in shown
         assert "\x1b" not in shown and "\\x1b[2J" in shown
+
+
+async def test_pp_screens_warn_when_a_years_rate_is_carried_forward(cohort, pp, as_login):
+    from datetime import date
+
+    from pep_tui.tui.text import clean
+
+    vs = as_login("vs.head")
+    cohort.ctx.clock = lambda: date(2026, 12, 7)  # financial year 2026-27: no rate set by default
+    expected = "No PP+ rate is set for 2026-27: using £2,630.00, the rate for 2025-26"
+    dashboard = BudgetDashboardScreen(cohort, vs)
+    async with Host(dashboard).run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert expected in str(dashboard.query_one("#pp-summary").render())
+    queue = DecisionQueueScreen(cohort, vs)
+    async with Host(queue).run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert expected in clean(str(queue.query_one("#pp-title").render()))
+    cohort.ctx.clock = lambda: date(2025, 12, 7)  # 2025-26 has its rate: no PP+ rate warning
+    queue = DecisionQueueScreen(cohort, vs)
+    async with Host(queue).run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        assert "No PP+ rate" not in str(queue.query_one("#pp-title").render())

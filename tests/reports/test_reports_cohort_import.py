@@ -195,3 +195,43 @@ def test_only_the_virtual_school_may_import(vs_store):
     sw = vs_store.principal_for("sw.amara")
     with pytest.raises(PermissionDenied):
         vs_store.imports.cohort(sw, DATA / "cohort_good.csv")
+
+
+def _without_names(text: str) -> str:
+    """The same rows as a bare SSDA903 header file: FORENAME and SURNAME dropped."""
+    out = []
+    for line in text.splitlines():
+        cells = line.split(",")
+        out.append(",".join([cells[0], *cells[3:]]))
+    return "\n".join(out) + "\n"
+
+
+def test_a_file_without_the_name_columns_says_so_once_and_still_reports_the_real_faults(vs_store):
+    vs = vs_store.principal_for("vs.head")
+    bare = _without_names((DATA / "cohort_bad.csv").read_text())
+    # Plenty of good rows for children not in pep-tui: none of them may add a line each.
+    extra = "".join(f"IMP{200 + n:04d},1,01/03/2016,,01/09/2025,C2,U4,\n" for n in range(40))
+    result = vs_store.imports.cohort(vs, (bare + extra).encode(), name="903_header.csv")
+    assert result.missing_columns == ["FORENAME", "SURNAME"]
+    lines = result.lines()
+    assert lines[0].startswith("This file has no FORENAME, SURNAME column(s)")
+    # IMP0101 and the 40 extra children (the others are held back by their own faults, listed below).
+    assert "41 child(ren) not in pep-tui cannot be added (CHILD IMP0101, IMP0200," in lines[0]
+    text = "\n".join(lines)
+    assert text.count("FORENAME") == 2 and "is not in pep-tui; adding a child needs" not in text
+    # The real faults are still there, each by line, and nothing is imported.
+    messages = [str(p) for p in result.rejected]
+    assert "line 3: UPN 'B207000016049': check letter should be P, not B" in messages
+    assert "line 4: DOB '31/02/2015' is not a real date" in messages
+    assert "line 12: CHILD is empty; every row needs the council's child id" in messages
+    assert len(messages) == 9
+    assert result.blocked and vs_store.children.list(vs) == []
+
+
+def test_an_episodes_file_updates_known_children_without_complaint(vs_store):
+    vs = vs_store.principal_for("vs.head")
+    vs_store.imports.cohort(vs, DATA / "cohort_good.csv")
+    episodes = "CHILD,DECOM,LS,PLACE,DEC\nIMP0001,01/09/2024,C2,U6,\n"
+    result = vs_store.imports.cohort(vs, episodes.encode(), name="episodes.csv")
+    assert result.cannot_add == [] and result.rejected == []
+    assert not any(line.startswith("This file has no") for line in result.lines())

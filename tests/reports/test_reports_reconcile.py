@@ -77,3 +77,54 @@ def test_an_unreadable_row_is_reported_not_fatal(cohort):
 def test_only_the_virtual_school_may_reconcile(cohort):
     with pytest.raises(PermissionDenied):
         cohort.imports.reconcile_903(cohort.principal_for("sw.amara"), b"CHILD\n", name="903.csv")
+
+
+def _real_upn_rows(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if len(r["UPN"]) == 13 and not r["UPN"].startswith("UN")]
+
+
+def test_a_row_with_an_unknown_id_and_a_matched_childs_upn_is_listed_not_counted_as_matched(cohort):
+    vs = cohort.principal_for("vs.head")
+    rows = extract_rows(cohort, vs)
+    owner = _real_upn_rows(rows)[0]
+    # The stray row comes first in the file: the owner must still match on their own CHILD id.
+    stray = {"CHILD": "STRAY0001", "DOB": owner["DOB"], "UPN": owner["UPN"], "DEC": ""}
+    result = cohort.imports.reconcile_903(vs, to_csv([stray, *rows]), name="903.csv")
+    assert [(e.la_child_id, o.child_id, m) for e, o, m in result.shared_upn] == [("STRAY0001", owner["child"].id, None)]
+    assert result.matched == 60 and result.missing_in_903 == [] and result.matched_by_upn == []
+    assert result.extract_total == 61 and sum(result.accounted().values()) == 61
+    text = "\n".join(result.lines())
+    assert "UPN shared with another child (1):" in text and "CHILD STRAY0001 (line 2)" in text
+    assert "Every child of the extract accounted for: 61 children (61 rows) = 60 matched + 1 UPN shared" in text
+
+
+def test_a_child_given_another_childs_upn_is_a_shared_upn_not_only_a_upn_difference(cohort):
+    vs = cohort.principal_for("vs.head")
+    rows = extract_rows(cohort, vs)
+    first, second = _real_upn_rows(rows)[:2]
+    first["UPN"] = second["UPN"]
+    result = cohort.imports.reconcile_903(vs, to_csv(rows), name="903.csv")
+    assert [(e.la_child_id, o.child_id, m.child_id) for e, o, m in result.shared_upn] == [
+        (first["child"].la_child_id, second["child"].id, first["child"].id)]
+    assert result.upn_mismatches == []
+    assert result.matched == 59 and sum(result.accounted().values()) == result.extract_total == 60
+    assert result.differences == 1
+
+
+def test_every_child_of_a_planted_extract_is_accounted_for(cohort):
+    vs = cohort.principal_for("vs.head")
+    rows = extract_rows(cohort, vs)
+    real = _real_upn_rows(rows)
+    real[0]["UPN"] = make_upn(1, 9999, 2019, 998)                   # UPN differs
+    real[1]["DOB"] = "01/01/2010"                                    # date of birth differs
+    real[2]["DEC"] = "31/01/2026"                                    # left care per the 903
+    real[3]["CHILD"] = "NEWID0002"                                   # same UPN, other id
+    rows.append({"CHILD": "GONE00001", "DOB": "01/01/2012", "UPN": "", "DEC": "01/02/2025"})  # left, unknown
+    rows.append({"CHILD": "UNKNOWN02", "DOB": "01/01/2015", "UPN": "", "DEC": ""})
+    result = cohort.imports.reconcile_903(vs, to_csv(rows), name="903.csv")
+    counts = result.accounted()
+    assert sum(counts.values()) == result.extract_total == 62
+    assert (counts["UPN differs"], counts["date of birth differs"], counts["left care in the 903, in care in pep-tui"],
+            counts["same UPN, different child id"], counts["left care, not compared"], counts["not in pep-tui"]) == (
+        1, 1, 1, 1, 1, 1)
+    assert counts["matched"] == 56

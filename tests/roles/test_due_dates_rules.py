@@ -18,8 +18,14 @@ HOLIDAYS = [date(2025, 12, 25), date(2025, 12, 26), date(2026, 1, 1), date(2026,
             date(2026, 5, 4), date(2026, 5, 25)]
 
 
+# The council's term dates for 2025-26, set to the calendar blocks that name the terms, so these rules are
+# checked on term boundaries that fall on bank holidays (1 January, Good Friday week).
+TERM_DATES = {"2025-26": {"autumn": ["2025-09-01", "2025-12-31"], "spring": ["2026-01-01", "2026-03-31"],
+                          "summer": ["2026-04-01", "2026-08-31"]}}
+
+
 def _policy(**changes) -> Policy:
-    return Policy(bank_holidays=HOLIDAYS, **changes)
+    return Policy(bank_holidays=HOLIDAYS, **{"term_dates": TERM_DATES, **changes})
 
 
 def _child(**changes) -> Child:
@@ -94,12 +100,19 @@ def test_school_move_over_a_bank_holiday_weekend() -> None:
 
 
 def test_first_care_plan_review_and_the_pep_before_it() -> None:
-    # Entered Monday 5 January 2026: first review within 20 working days (Monday 2 February); the PEP
-    # must be done 5 working days before (Monday 26 January).
+    # Entered Monday 5 January 2026: first review within 20 working days (Monday 2 February); the first PEP
+    # is ready for that review, at working day 20, not 5 working days before it (day 15).
     child = _child(date_entered_care=date(2026, 1, 5))
     policy = _policy()
     assert next_care_plan_review(child, policy, date(2026, 1, 6)) == date(2026, 2, 2)
-    assert _kinds(obligations(child, [], policy, date(2026, 1, 6)))["care_plan_review"] == date(2026, 1, 26)
+    found = obligations(child, [], policy, date(2026, 1, 6))
+    assert _kinds(found)["care_plan_review"] == date(2026, 2, 2)
+    # Once started, the initial PEP is due at the same day 20.
+    started = obligations(child, [_pep(2025, Term.SPRING, PEPStatus.IN_PROGRESS)], policy, date(2026, 1, 6))
+    assert {d.due for d in started if d.kind in ("initial", "care_plan_review")} == {date(2026, 2, 2)}
+    # A council that wants the first PEP earlier says so: 5 working days before is Monday 26 January.
+    earlier = _policy(pep_before_first_review_working_days=5)
+    assert _kinds(obligations(child, [], earlier, date(2026, 1, 6)))["care_plan_review"] == date(2026, 1, 26)
 
 
 def test_second_review_on_a_saturday_and_the_working_day_before() -> None:

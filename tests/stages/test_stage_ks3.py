@@ -1,4 +1,4 @@
-"""Key Stage 3: subject progress, Year 9 options, the careers conversation by the end of Year 9."""
+"""Key Stage 3: subject progress, Year 9 options, the careers conversation from Year 8 (before Year 9)."""
 
 from __future__ import annotations
 
@@ -50,12 +50,16 @@ def test_year_9_without_careers_entry_is_warned_q11(make_child, make_pep, findin
     assert findings(child, make_pep(child, SPRING, {"ks3.careers": held}), "ks3.careers_by_year_9") == []
 
 
-def test_year_8_without_careers_entry_is_only_nudged(make_child, make_pep, findings):
+def test_year_8_without_a_careers_conversation_is_warned(make_child, make_pep, findings):
+    # Careers guidance starts before Year 9 (DOMAIN.md, Q11): in Year 8 it is expected, not only nudged.
     child = make_child(YEAR_8)
     found = findings(child, make_pep(child, SPRING), "ks3.careers_by_year_9")
-    assert [(f.severity, f.criterion, f.field) for f in found] == [(Severity.INFO, "Q11", "aspirations")]
-    started = {"aspirations": "Something with animals"}
-    assert findings(child, make_pep(child, SPRING, {"ks3.careers": started}), "ks3.careers_by_year_9") == []
+    assert [(f.severity, f.criterion, f.field) for f in found] == [(Severity.WARNING, "Q11", "conversation_held")]
+    assert "before Year 9" in found[0].message
+    only_hopes = {"aspirations": "Something with animals"}
+    assert len(findings(child, make_pep(child, SPRING, {"ks3.careers": only_hopes}), "ks3.careers_by_year_9")) == 1
+    held = {"conversation_held": True, "aspirations": "Something with animals"}
+    assert findings(child, make_pep(child, SPRING, {"ks3.careers": held}), "ks3.careers_by_year_9") == []
     year_7 = make_child(date(2014, 1, 10))
     assert findings(year_7, make_pep(year_7, SPRING), "ks3.careers_by_year_9") == []
 

@@ -1,5 +1,5 @@
-"""``pep-tui pupil-premium`` (alias ``pp``): the PP+ queue, decisions, payments, base payments and the
-ledger (as a table or CSV). Available when the Pupil Premium Plus plugin is installed."""
+"""``pep-tui pupil-premium`` (alias ``pp``): the PP+ queue, decisions, payments, base payments, the
+ledger (as a table or CSV) and the grant count with a reason per child. Available when the Pupil Premium Plus plugin is installed."""
 
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", metavar="FILE", help="write the ledger as CSV ('-' for standard output)")
     p.add_argument("--force", action="store_true", help="replace an existing --csv file")
     p.set_defaults(func=cmd_ledger)
+
+    p = command(psub, "count", help="who the grant counts, child by child, and why (the DfE rule by default)")
+    p.add_argument("--fy", help="financial year of the grant, e.g. 2025-26 (default: this one)")
+    p.add_argument("--only", choices=["counted", "not-counted"], help="list only these children")
+    p.set_defaults(func=cmd_count)
 
 
 def _open(args: argparse.Namespace):
@@ -179,4 +184,22 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     rows = ledger.per_child if args.by == "child" else ledger.per_school
     say(table([[_plain(r.name), format_pence(r.allocated_pence), format_pence(r.paid_pence), format_pence(r.committed_pence)]
                for r in rows], [args.by, "allocated", "paid", "committed"]))
+    return finish(pp.ctx.store)
+
+
+def cmd_count(args: argparse.Namespace) -> int:
+    """List every child in scope: counted for the grant or not, and why."""
+    from pep_tui_plugins.pupil_premium.money import Period
+
+    pp, principal = _open(args)
+    year = args.fy or Period.containing("fy", pp.ctx.today()).label
+    result = pp.budget.grant_count(principal, year)
+    say(f"PP+ grant {result.financial_year}: {result.counted} of {len(result.rows)} children counted.")
+    say(f"Rule: {result.rule}.")
+    if result.set_by_hand is not None:
+        say(f"warning: the budget year sets the count by hand to {result.set_by_hand}; the grant uses that figure.")
+    rows = [r for r in result.rows
+            if args.only is None or r.counted == (args.only == "counted")]
+    say(table([[r.child_id, _plain(r.name), f"{r.date_of_birth:%d/%m/%Y}", "yes" if r.counted else "no",
+                  _plain(r.reason)] for r in rows], ["child", "name", "born", "counted", "why"]))
     return finish(pp.ctx.store)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args
 from pep_tui.cli.exit_codes import DIFFERENCES, OK, PARTIAL
-from pep_tui.cli.output import progress, say
+from pep_tui.cli.output import error, progress, say
 from pep_tui.cli.partial import finish
 
 
@@ -129,7 +129,7 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
     say("\n".join(result.lines()))
     if result.failed is not None:  # children saved before the failure stay saved; the rest were not tried
         return PARTIAL if result.saved else DIFFERENCES
-    return DIFFERENCES if result.rejected or result.blocked else OK
+    return DIFFERENCES if result.rejected or result.blocked or getattr(result, "cannot_add", None) else OK
 
 
 # --- handlers ----------------------------------------------------------------------------------
@@ -137,10 +137,13 @@ def _run_import(args: argparse.Namespace, kind: str) -> int:
 
 def cmd_compliance(args: argparse.Namespace) -> int:
     """Print the compliance dashboard."""
+    from pep_tui.services.due_dates import calendar_warnings
     from pep_tui.services.report_render import csv_text, text_report
 
     services, principal = _session(args)
     report = services.reports.compliance(principal)
+    for warning in calendar_warnings(services.ctx.settings.policy, services.ctx.today()):
+        error(f"warning: {warning}")
     say(csv_text(report) if args.csv else text_report(report) + "\n", end="")
     return finish(services.store)
 

@@ -74,10 +74,13 @@ def _operator(args: argparse.Namespace, settings=None) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the store; exit 1 when there are problems."""
     from pep_tui.cli.common import open_from_args
+    from pep_tui.services.due_dates import calendar_warnings
     from pep_tui.store.check import check_store
 
     opened = open_from_args(args)
     report = check_store(opened.services.store, repair=args.repair)
+    # Not a problem with the files, but a reason the due dates computed from them may be wrong.
+    report.warnings += calendar_warnings(opened.settings.policy, opened.services.ctx.today())
     if args.json:
         print_json({"ok": report.ok, "problems": report.problems, "warnings": report.warnings,
                     "children": report.children, "peps": report.peps, "events": report.events,

@@ -33,12 +33,6 @@ def la_codes() -> frozenset[int]:
     return frozenset(codes)
 
 
-@cache
-def default_bank_holidays() -> tuple[date, ...]:
-    """England and Wales bank holidays shipped as the default (``data/bank_holidays_england.txt``)."""
-    return tuple(date.fromisoformat(line) for line in _data_lines("bank_holidays_england.txt"))
-
-
 @dataclass(frozen=True)
 class AttendanceCode:
     """One national attendance code (from August 2024) and what it counts as."""

@@ -130,6 +130,15 @@ class CohortImportResult:
     failed: tuple[PlannedChange, str] | None = None
     blocked: bool = False
     missing: list[str] = field(default_factory=list)
+    #: Columns needed to add a child that the file does not have (e.g. an episodes-only or bare 903 header file).
+    missing_columns: list[str] = field(default_factory=list)
+    #: Children not in pep-tui who cannot be added because of :attr:`missing_columns` (reported once, not per row).
+    cannot_add: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        """Rows not imported: rejected rows plus the children that cannot be added."""
+        return len(self.rejected) + len(self.cannot_add)
 
     @property
     def applied(self) -> bool:
@@ -148,7 +157,13 @@ class CohortImportResult:
         """The result in words, for the CLI and the app."""
         creates = [p for p in self.planned if p.action == "create"]
         updates = [p for p in self.planned if p.action == "update"]
-        out = [f"{self.source}: {self.rows} rows read ({self.encoding}{', byte-order mark removed' if self.had_bom else ''})."]
+        out = []
+        if self.missing_columns and self.cannot_add:
+            ids = ", ".join(p.message for p in self.cannot_add[:5]) + (", ..." if len(self.cannot_add) > 5 else "")
+            out.append(f"This file has no {', '.join(self.missing_columns)} column(s), which adding a child needs: "
+                       f"{len(self.cannot_add)} child(ren) not in pep-tui cannot be added (CHILD {ids}). Import the "
+                       f"file with the names (the 903 header with FORENAME and SURNAME) first, or add those columns.")
+        out.append(f"{self.source}: {self.rows} rows read ({self.encoding}{', byte-order mark removed' if self.had_bom else ''}).")
         if self.unused_columns:
             out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
         if self.dry_run or self.blocked:
@@ -182,6 +197,15 @@ class CohortImportResult:
             out.append(f"Not saved ({len(self.not_attempted) + 1}): "
                        f"{', '.join(c.la_child_id for c in [change, *self.not_attempted])}.")
         return out
+
+
+#: The child fields a new child needs, with the column named in messages.
+NEEDED_TO_ADD = ("first_name", "last_name", "date_of_birth")
+
+
+def missing_add_columns(table: CsvTable) -> list[str]:
+    """The columns needed to add a child (``FORENAME``, ``SURNAME``, ``DOB``) that the file lacks."""
+    return [FIELD_COLUMN[f] for f in NEEDED_TO_ADD if find_column(table.headers, *CHILD_COLUMNS[f]) is None]
 
 
 def known_columns() -> set[str]:
@@ -349,7 +373,7 @@ def plan_child(imported: ImportedChild, current: Child | None,
     new = imported.derived()
     line = imported.lines[0]
     if current is None:
-        missing = [FIELD_COLUMN[f] for f in ("first_name", "last_name", "date_of_birth") if f not in new]
+        missing = [FIELD_COLUMN[f] for f in NEEDED_TO_ADD if f not in new]
         if missing:
             return None, [], (f"CHILD {imported.la_child_id} is not in pep-tui; adding a child needs "
                               f"{', '.join(missing)}")

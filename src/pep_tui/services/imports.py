@@ -26,7 +26,13 @@ from pep_tui.services.attendance_import import (
 )
 from pep_tui.services.care import CareService
 from pep_tui.services.children import ChildService
-from pep_tui.services.cohort_import import CohortImportResult, check_rows, known_columns, plan_child
+from pep_tui.services.cohort_import import (
+    CohortImportResult,
+    check_rows,
+    known_columns,
+    missing_add_columns,
+    plan_child,
+)
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.csv_input import CsvTable, Progress, RowProblem, read_csv, read_csv_file
 from pep_tui.services.peps import PEPService
@@ -184,6 +190,7 @@ class ImportService:
         imported, problems = check_rows(table, today, progress, login_check=lambda kind, logins: [
             p.message for p in self.care.login_problems(kind, logins, staff)])
         result.rejected = problems
+        result.missing_columns = missing_add_columns(table)
         by_la, by_upn = self._index()
         upn_lines: dict[str, tuple[str, int]] = {}
         for n, child in enumerate(imported.values(), start=1):
@@ -211,7 +218,10 @@ class ImportService:
             current = self.children.get(principal, child_id) if child_id else None
             change, differences, reason = plan_child(child, current, today)
             result.differences += differences
-            if reason is not None:
+            if reason is not None and current is None and result.missing_columns:
+                # The file cannot add anyone: said once at the top, not once per row.
+                result.cannot_add.append(RowProblem(line, child.la_child_id))
+            elif reason is not None:
                 result.rejected.append(RowProblem(line, reason))
             elif change is None:
                 result.unchanged += 1
@@ -219,12 +229,12 @@ class ImportService:
                 result.planned.append(change)
         result.rejected.sort(key=lambda p: p.line)
         result.missing = self._missing_from(principal, imported)
-        result.blocked = bool(result.rejected) and not skip_rejected and not dry_run
+        result.blocked = bool(result.refused) and not skip_rejected and not dry_run
         if not dry_run and not result.blocked:
             self._apply_cohort(principal, result, progress)
         audit_transfer(self.ctx, principal, "import.cohort", {
             "file": table.source, "rows": result.rows, "planned": len(result.planned),
-            "saved": len(result.saved), "rejected": len(result.rejected),
+            "saved": len(result.saved), "rejected": result.refused,
             "differences": len(result.differences), "dry_run": dry_run, "applied": result.applied,
             "missing": len(result.missing),
         })

@@ -145,7 +145,7 @@ class ComplianceService:
         calendar = policy.calendar()
         done_at = getattr(policy, "pep_done_at", "approved")
         done_statuses = {"approved"} if done_at == "approved" else set(COMPLETED)
-        termly_due = calendar.add(term.start, policy.termly_pep_due_working_days)
+        termly_due = calendar.add(policy.term_start(term, calendar), policy.termly_pep_due_working_days)
         year_start = date(academic_year_start(today), 9, 1)
         report = ComplianceReport(
             today=today, term=term, qa_scale=policy.qa_scale, good_values=list(policy.qa_good_or_better),

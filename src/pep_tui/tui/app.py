@@ -166,6 +166,7 @@ class PepApp(App[None]):
             self.notify(f"{len(broken)} plugin(s) failed to load: "
                         f"{', '.join(clean(r.name) for r in broken)}. F6 shows why.",
                         title="Plugins", severity="warning", timeout=8)
+        self._calendar_warnings()
         self.show_home()
 
     async def on_event(self, event: events.Event) -> None:
@@ -179,6 +180,13 @@ class PepApp(App[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.session.focused(event.widget)
+
+    def _calendar_warnings(self) -> None:
+        """Say when due dates rest on default term dates or bank holidays past the checked year."""
+        from pep_tui.services.due_dates import calendar_warnings
+
+        for warning in calendar_warnings(self.services.ctx.settings.policy, self.services.ctx.today()):
+            self.notify(warning, title="Due dates", severity="warning", timeout=10)
 
     def show_home(self) -> None:
         """Show the children list for the current principal."""

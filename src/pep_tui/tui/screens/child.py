@@ -114,6 +114,13 @@ class ChildScreen(Screen[None]):
             if overdue:
                 due.append(" OVERDUE", style="bold")
             due.append(f" ({clean(summary.get('due_reason') or '')})")
+            from datetime import date as _date
+
+            from pep_tui.services.due_dates import untrusted_note
+
+            note = untrusted_note(_date.fromisoformat(summary["next_due"]), services.ctx.settings.policy.calendar())
+            if note:
+                due.append(f"\n{note}", style="italic")
         else:
             due.append("No PEP due (not of PEP age or left care)", style="dim")
         self.query_one("#child-due", Static).update(due)
