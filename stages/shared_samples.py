@@ -7,7 +7,6 @@ under 90%), ``not_on_roll``, ``school_move``, ``post16_route``.
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 from pep_tui.domain import Attendee, SENStatus, Target, TargetArea, TargetOutcome
