@@ -48,6 +48,7 @@ class PepApp(App[None]):
         Binding("f6", "plugins", "Plugins", show=False, id="app.plugins", priority=True),
         Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
+        Binding("f9", "inbox", "Needs you", show=False, id="app.inbox", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -165,6 +166,12 @@ class PepApp(App[None]):
         from pep_tui.tui.screens.qa import QAQueueScreen
 
         self.push_screen(QAQueueScreen())
+
+    def action_inbox(self) -> None:
+        """Everything that needs you (and, for the Virtual School, overdue across the cohort)."""
+        from pep_tui.tui.screens.inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
 
     def action_compliance(self) -> None:
         """Cohort compliance summary."""
@@ -346,6 +353,7 @@ class PepApp(App[None]):
         for saved in SAVED_FILTERS:
             yield SystemCommand(f"Children: {saved.title}", "Show the children list with this saved filter",
                                 partial(self.apply_saved_filter, saved.id), discover=False)
+        yield SystemCommand("Needs you", "What needs you now, most pressing first", self.action_inbox)
         yield SystemCommand("Plugins", "Loaded plugins and load errors", self.action_plugins)
         if self.check_action("qa_queue", ()):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)
