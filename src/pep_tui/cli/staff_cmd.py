@@ -1,4 +1,4 @@
-"""``pep-tui staff add|list|disable``: map OS logins to roles and scopes (Virtual School administrators)."""
+"""``pep-tui staff add|set|list|disable``: map OS logins to roles and scopes (Virtual School administrators)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school", dest="schools", action="append", default=[], help="school URN (designated teachers)")
     p.add_argument("--child", dest="children", action="append", default=[], help="child id (delegates, young people)")
     p.add_argument("--admin", action="store_true", help="may manage staff records")
+    p.add_argument("--email", help="where reminders and meeting invitations go")
+    p.add_argument("--manager", metavar="LOGIN", help="their manager's login (hears of long-overdue items)")
     p.set_defaults(func=cmd_add)
+
+    p = command(ssub, "set", help="change a staff record's email, manager or digest")
+    p.add_argument("staff_login", metavar="LOGIN")
+    p.add_argument("--email", help="email address ('' removes it)")
+    p.add_argument("--manager", metavar="MANAGER", help="their manager's login ('' removes it)")
+    p.add_argument("--digest", choices=["daily", "weekly", "none"], help="how often the reminder digest is emailed")
+    p.add_argument("--name", help="display name")
+    p.set_defaults(func=cmd_set)
 
     p = command(ssub, "list", help="list staff records")
     p.add_argument("--json", action="store_true")
@@ -41,9 +51,27 @@ def cmd_add(args: argparse.Namespace) -> int:
             "roles": args.roles,
             "scope": {"school_urns": args.schools, "child_ids": args.children},
             "admin": args.admin,
+            **({"email": args.email} if args.email else {}),
+            **({"manager": args.manager} if args.manager else {}),
         },
     )
     print(f"Added {member.login} ({', '.join(member.roles)}).")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    changes = {k: v for k, v in (("email", args.email), ("manager", args.manager), ("digest", args.digest),
+                                 ("display_name", args.name)) if v is not None}
+    if "manager" in changes and not changes["manager"]:
+        changes["manager"] = None
+    if not changes:
+        from pep_tui.cli import UserError
+
+        raise UserError("nothing to change: give --email, --manager, --digest or --name")
+    member = opened.services.staff.update(principal, args.staff_login, changes)
+    print(f"Updated {member.login}: {', '.join(sorted(changes))}.")
     return 0
 
 
@@ -55,8 +83,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([m.model_dump(mode="json") for m in members])
         return 0
     rows = [[m.login, m.display_name, ", ".join(m.roles), ", ".join(m.scope.school_urns) or "-",
-             "yes" if m.admin else "", "active" if m.active else "disabled"] for m in members]
-    print(table(rows, ["login", "name", "roles", "schools", "admin", "status"]))
+             "yes" if m.admin else "", "active" if m.active else "disabled", m.email or "-", m.digest]
+            for m in members]
+    print(table(rows, ["login", "name", "roles", "schools", "admin", "status", "email", "digest"]))
     return 0
 
 

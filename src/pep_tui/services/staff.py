@@ -61,6 +61,29 @@ class StaffService:
         return self.ctx.store.save_staff(member.model_copy(update={"active": active}), member.revision,
                                          principal.login, principal.role)
 
+    def update(self, principal: Principal, login: str, changes: dict[str, Any]) -> StaffMember:
+        """Change a staff record's contact details and reminder settings: ``email``, ``manager`` (a
+        staff login) and ``digest`` (daily, weekly or none). Each field is validated and named if wrong."""
+        self._require_admin(principal)
+        member = self.ctx.store.get_staff(login)
+        if member is None:
+            raise NotFound(f"no staff login {login!r}")
+        allowed = {"email", "manager", "digest", "display_name", "organisation"}
+        unknown = sorted(set(changes) - allowed)
+        from pep_tui.services.errors import FieldProblem
+
+        if unknown:
+            raise InvalidInput("Staff record", [FieldProblem(k, "cannot be changed here") for k in unknown])
+        refuse_control_characters("Staff record", changes)
+        manager = changes.get("manager")
+        if manager and (manager == login or self.ctx.store.get_staff(manager) is None):
+            raise InvalidInput("Staff record", [FieldProblem("manager", f"expected another staff login; got {manager!r}")])
+        try:
+            updated = StaffMember.model_validate({**member.model_dump(), **changes})
+        except ValidationError as exc:
+            raise InvalidInput.from_validation_error("Staff record", exc) from None
+        return self.ctx.store.save_staff(updated, member.revision, principal.login, principal.role)
+
     def bootstrap_admin(self, login: str, display_name: str) -> StaffMember:
         """Create the first Virtual School administrator of an empty store (used by ``pep-tui init``)."""
         if self.ctx.store.list_staff():
