@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import smtplib
 import socket
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from reminder_helpers import free_port, mail_settings, use_mail
 
@@ -150,8 +150,7 @@ def test_a_sandbox_writes_messages_to_its_folder_and_opens_no_connection(pep_sto
         services.store.save_staff(member.model_copy(update={"email": f"{member.login}@council.example"}),
                                   member.revision, "test", "system")
     principal, child_id, pep_id = editable_child(services)
-    # The command runs on today's clock: a meeting next week.
-    schedule(services, principal, child_id, pep_id, meeting_date=(date.today() + timedelta(days=7)).isoformat())
+    schedule(services, principal, child_id, pep_id)  # the sandbox's own date, as in the app
     folder = pep_store.settings.data_dir
     (folder / "settings.toml").write_text('[mail]\nhost = "127.0.0.1"\nport = 2525\nfrom = "x@council.example"\n')
 

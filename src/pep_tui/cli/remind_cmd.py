@@ -36,6 +36,12 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from pep_tui.settings import SettingsError
 
     opened = open_from_args(args)
+    if opened.services.store.kind == "training":
+        # A sandbox lives on its own date (the one the fictional cohort is set on), as in the app.
+        from pep_tui.bootstrap import open_services
+        from pep_tui.training.sandbox import sandbox_clock
+
+        opened = open_services(opened.settings.data_dir, expect_kind="training", clock=sandbox_clock)
     try:
         report = opened.services.reminders.run(dry_run=args.dry_run, only_login=args.only_login)
     except MailSetupError as exc:
