@@ -13,7 +13,8 @@ capability / scope       items
 =======================  ===================================================================
 start (not ALL scope)    a PEP to start, due soon or overdue
 submit (not ALL scope)   a PEP to complete and submit (due soon or overdue); a returned PEP to
-                         correct and resubmit (always, with the reason in the app)
+                         correct and resubmit (always, with the reason in the app); without
+                         submit but with start (social workers): their sections to complete
 finalise                 a submitted PEP waiting for the social worker's finalisation
 acknowledge              a PEP waiting for the child's or carer's acknowledgement
 rate QA / approve        a submission to rate, a rated one to approve (the QA queue)
@@ -177,6 +178,10 @@ def items_for_role(summary: dict[str, Any], role: RoleDefinition, clock: _Clock)
                 pep_id, key=summary.get("next_due"))
         elif status == "in_progress" and Capability.SUBMIT_PEP in caps and (soon or overdue):
             add("complete", f"complete and submit the PEP ({_due_words(summary.get('due_kind'), None)})", due, pep_id)
+        elif status == "in_progress" and Capability.START_PEP in caps and (soon or overdue):
+            # a social worker: their context sections, before the school submits
+            add("complete", f"complete your sections of the PEP ({_due_words(summary.get('due_kind'), None)})", due,
+                pep_id)
     for waiting in summary.get("awaiting_qa") or []:
         step, wp = waiting.get("waiting_for"), waiting.get("pep_id")
         submitted = _date(waiting.get("submitted_on"))

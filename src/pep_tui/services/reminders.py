@@ -89,7 +89,7 @@ def _item_line(item: NeedItem) -> str:
     return f"  - {who}: {item.what}{when}"
 
 
-def digest_text(items: list[NeedItem], detail: str, training: bool) -> tuple[str, str]:
+def digest_text(items: list[NeedItem], detail: str, training: bool, weekly: bool = False) -> tuple[str, str]:
     """The subject and body of a digest at the given detail (``initials`` or ``none``)."""
     own = [i for i in items if i.kind != "escalation"]
     escalated = [i for i in items if i.kind == "escalation"]
@@ -101,7 +101,7 @@ def digest_text(items: list[NeedItem], detail: str, training: bool) -> tuple[str
         subject += f", {len(escalated)} escalated"
     if training:
         subject = "[TRAINING] " + subject
-    lines = ["Hello,", "", "This is what needs you in pep-tui today."]
+    lines = ["Hello,", "", f"This is what needs you in pep-tui {'this week' if weekly else 'today'}."]
     if detail == "none":
         counts = Counter(i.kind for i in own)
         lines += ["", f"{len(own)} item(s), {overdue} overdue:"]
@@ -226,7 +226,7 @@ class ReminderService:
             if report.dry_run or outbox is None:
                 report.sent.append(f"would send digest to {member.login} ({len(items)} items)")
                 continue
-            subject, body = digest_text(items, settings.mail.detail, self.training)
+            subject, body = digest_text(items, settings.mail.detail, self.training, weekly=member.digest == "weekly")
             if not self._send(report, outbox, _plain_message(sender, member.email, subject, body),
                               f"digest {member.login}"):
                 continue
