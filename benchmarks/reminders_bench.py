@@ -37,10 +37,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--keep", type=Path, default=Path("/tmp/pep-tui-bench"), help="where the sandboxes are cached")
     args = parser.parse_args()
+    import tui_bench  # the same sandboxes
+
     from pep_tui.bootstrap import open_services
     from pep_tui.sample import SAMPLE_TODAY
-
-    import tui_bench  # the same sandboxes
 
     for size in args.sizes:
         folder = args.keep / f"cohort-{size}"
