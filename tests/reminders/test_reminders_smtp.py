@@ -103,6 +103,7 @@ def test_an_untrusted_certificate_is_refused_and_nothing_is_marked_sent(with_ema
     assert sent_log(services) == {}
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the test relay is plain SMTP
 def test_a_refused_login_marks_nothing_sent_and_the_next_run_sends(with_emails, smtp_server, tmp_path):
     services = with_emails
     received, port = smtp_server(auth=("pepmail", "right"))
@@ -183,3 +184,16 @@ def test_dry_run_sends_and_records_nothing(tmp_path, capsys, monkeypatch):
     assert "would send digest to vs.admin" in capsys.readouterr().out
     assert sent_log(open_services(folder).services) == {}
     assert os.listdir(folder / "audit")  # the store is untouched beyond opening it
+
+
+def test_a_second_run_at_the_same_time_is_refused_and_sends_nothing(with_emails, smtp_server):
+    from pep_tui.store.errors import StoreBusy
+    from pep_tui.store.locks import partition_lock
+
+    services = with_emails
+    received, port = smtp_server()
+    use_mail(services, mail_settings(port))
+    running = partition_lock(services.store.locks_dir, "reminders.run")
+    with running, pytest.raises(StoreBusy, match="another 'pep-tui remind' is running"):
+        services.reminders.run(outbox=SMTPOutbox(services.ctx.settings.mail))
+    assert received.messages == [] and sent_log(services) == {}

@@ -22,6 +22,8 @@ year group and the due item; ``none`` gives counts only. Never full names, UPNs 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
@@ -175,15 +177,36 @@ class ReminderService:
                 check_mail_settings(mail)
                 outbox = SMTPOutbox(mail)
         sender = mail.from_address or "pep-tui@localhost"
-        try:
-            self._digests(report, staff, only_login, outbox, sender)
-            only_email = next((m.email.lower() for m in staff if m.login == only_login and m.email), None)
-            if only_login is None or only_email:
-                self._invitations(report, outbox, sender, only_email)
-        finally:
-            if outbox is not None:
-                outbox.close()
+        with self._one_run_at_a_time():
+            try:
+                self._digests(report, staff, only_login, outbox, sender)
+                only_email = next((m.email.lower() for m in staff if m.login == only_login and m.email), None)
+                if only_login is None or only_email:
+                    self._invitations(report, outbox, sender, only_email)
+            finally:
+                if outbox is not None:
+                    outbox.close()
         return report
+
+    @contextmanager
+    def _one_run_at_a_time(self) -> Iterator[None]:
+        """Two runs at once would both send what neither has recorded yet: the second is refused."""
+        from filelock import Timeout
+
+        from pep_tui.store.errors import StoreBusy
+        from pep_tui.store.files import ensure_dir
+        from pep_tui.store.locks import partition_lock
+
+        ensure_dir(self.ctx.store.locks_dir)
+        lock = partition_lock(self.ctx.store.locks_dir, "reminders.run", timeout=1.0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy("another 'pep-tui remind' is running on this store; nothing was sent") from None
+        try:
+            yield
+        finally:
+            lock.release()
 
     def _send(self, report: RemindReport, outbox: Outbox, message: EmailMessage, label: str) -> bool:
         """Send one message; on failure report it and return ``False``. After three failures in a row the
