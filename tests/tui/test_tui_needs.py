@@ -99,3 +99,16 @@ async def test_a_social_worker_cannot_see_cohort_overdue_and_chooses_a_weekly_di
         await pilot.press("enter")
         await pilot.pause()
         assert tui_store.services.store.get_staff("sw.amara").digest == "weekly"
+
+
+async def test_a_large_cohort_fills_the_panel_after_the_first_paint(make_app, tui_store, monkeypatch):
+    import pep_tui.tui.widgets.needs_panel as panel_module
+
+    monkeypatch.setattr(panel_module, "BEFORE_FIRST_PAINT", 10)  # the 60-child sample counts as large
+    app = make_app("dt.moorland")
+    expected = tui_store.services.needs.for_principal(app.principal)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = str(app.screen.query_one(NeedsPanel).render())
+        assert f"Needs you: {len(expected)}" in text and expected[0].what in text

@@ -254,8 +254,12 @@ class NeedsService:
         policy = self.ctx.settings.policy
         return _Clock(policy.calendar(), self.ctx.today(), self.ctx.settings.reminders.soon_working_days)
 
-    def _summaries(self) -> list[dict[str, Any]]:
-        with_facts = PP_FIELD in self.ctx.registry.summary_fields
+    def _summaries(self, roles: Iterable[RoleDefinition] | None = None) -> list[dict[str, Any]]:
+        """The index summaries, with the plugins' facts only when a role here may act on PP+ (reading
+        the facts costs more than the rest at 10,000 children)."""
+        funding = {Capability.DECIDE_FUNDING, Capability.REQUEST_FUNDING}
+        with_facts = PP_FIELD in self.ctx.registry.summary_fields and (
+            roles is None or any(funding & r.capabilities for r in roles))
         return list(self.ctx.store.summaries(with_facts=with_facts).values())
 
     def for_principal(self, principal: Principal) -> list[NeedItem]:
@@ -269,7 +273,7 @@ class NeedsService:
         clock = self._clock()
         after = self.ctx.settings.reminders.escalate_after_working_days
         out: list[NeedItem] = []
-        for summary in self._summaries():
+        for summary in self._summaries([role]):
             if not summary_in_scope(self.ctx.registry, principal, summary):
                 continue
             out += items_for_role(summary, role, clock)

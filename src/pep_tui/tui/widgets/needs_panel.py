@@ -1,11 +1,17 @@
 """The "Needs you" panel at the top of the home screen: the first few things that need the signed-in
-person, overdue in red, and how many more; ``f9`` opens them all (:mod:`pep_tui.tui.screens.inbox`)."""
+person, overdue in red, and how many more; ``f9`` opens them all (:mod:`pep_tui.tui.screens.inbox`).
+
+A caseload of up to :data:`BEFORE_FIRST_PAINT` children is worked out before the screen is drawn (a
+few milliseconds); a larger one (the Virtual School of a big council) after it, off the UI thread, so
+the children list is ready to type into as fast as before.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.widgets import Static
 
 from pep_tui.services.needs import NeedItem
@@ -15,6 +21,8 @@ if TYPE_CHECKING:
 
 #: Lines the panel shows before "and N more".
 SHOWN = 3
+#: Children in scope up to which the panel is filled before the first paint.
+BEFORE_FIRST_PAINT = 2000
 
 
 def item_text(item: NeedItem, with_school: bool = False) -> Text:
@@ -47,10 +55,28 @@ class NeedsPanel(Static):
         self.reload()
 
     def reload(self) -> None:
-        """Recompute the items (from the index: cheap) and redraw."""
+        """Recompute the items (from the index) and redraw: at once for a small cohort, else in the background."""
+        if len(self.app.services.store.summaries()) <= BEFORE_FIRST_PAINT:
+            self.show(self._compute())
+        else:
+            if not getattr(self, "items", None):
+                self.update(Text("Needs you: working it out…", style="dim"))
+            self._compute_in_background()
+
+    def _compute(self) -> list[NeedItem] | None:
         try:
-            items = self.app.services.needs.for_principal(self.app.principal)
+            return self.app.services.needs.for_principal(self.app.principal)
         except Exception:  # the home screen must open whatever a plugin's summary holds
+            return None
+
+    @work(thread=True, exclusive=True, group="needs-panel")
+    def _compute_in_background(self) -> None:
+        items = self._compute()
+        self.app.call_from_thread(self.show, items)
+
+    def show(self, items: list[NeedItem] | None) -> None:
+        """Draw the panel for these items (``None``: they could not be worked out)."""
+        if items is None:
             self.update(Text("Needs you: not available just now.", style="dim"))
             return
         self.items = items
