@@ -105,9 +105,11 @@ async def test_a_large_cohort_fills_the_panel_after_the_first_paint(make_app, tu
     import pep_tui.tui.widgets.needs_panel as panel_module
 
     monkeypatch.setattr(panel_module, "BEFORE_FIRST_PAINT", 10)  # the 60-child sample counts as large
+    monkeypatch.setattr(panel_module, "AFTER_FIRST_PAINT", 0.05)
     app = make_app("dt.moorland")
     expected = tui_store.services.needs.for_principal(app.principal)
     async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = str(app.screen.query_one(NeedsPanel).render())

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 SHOWN = 3
 #: Children in scope up to which the panel is filled before the first paint.
 BEFORE_FIRST_PAINT = 2000
+#: Seconds after the home screen appears that a larger cohort's panel is worked out.
+AFTER_FIRST_PAINT = 0.5
 
 
 def item_text(item: NeedItem, with_school: bool = False) -> Text:
@@ -61,7 +63,8 @@ class NeedsPanel(Static):
         else:
             if not getattr(self, "items", None):
                 self.update(Text("Needs you: working it out…", style="dim"))
-            self._compute_in_background()
+            # once the list is on screen and ready to type into: the work would otherwise hold it up
+            self.set_timer(AFTER_FIRST_PAINT, self._compute_in_background)
 
     def _compute(self) -> list[NeedItem] | None:
         try:
