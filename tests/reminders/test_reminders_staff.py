@@ -50,3 +50,17 @@ def test_a_staff_file_written_before_these_fields_still_loads(tmp_path: Path) ->
     (data / "staff.json").write_text(json.dumps(raw))
     alice = open_services(data).services.store.get_staff("alice")
     assert alice.digest == "daily" and alice.manager is None and alice.email is None
+
+
+def test_a_stored_address_from_before_the_check_does_not_lock_anyone_out(tmp_path: Path) -> None:
+    data = tmp_path / "live"
+    assert main(["init", "--admin", "alice", "--name", "Alice Admin", "--data-dir", str(data)]) == 0
+    raw = json.loads((data / "staff.json").read_text())
+    for record in raw["staff"].values():
+        record["email"] = "not an address"
+    (data / "staff.json").write_text(json.dumps(raw))
+    services = open_services(data).services
+    assert services.store.get_staff("alice").email == "not an address"
+    admin = services.principal_for("alice")
+    fixed = services.staff.update(admin, "alice", {"email": "alice@council.example"})
+    assert fixed.email == "alice@council.example"
