@@ -308,6 +308,8 @@ class ReminderService:
         received: dict[str, dict[str, Any]] = dict(entry.get("sent") or {})
         detail = self.ctx.settings.mail.detail
         title = "PEP meeting" if detail == "none" else f"PEP meeting ({initials(summary)}, {summary.get('year_label')})"
+        if self.training:
+            title = f"[TRAINING] {title}"
         base = dict(uid=uid, sequence=sequence, on=meeting["on"], start=meeting["start"], end=meeting["end"],
                     minutes=self.ctx.settings.reminders.meeting_minutes, place=meeting["place"],
                     link=meeting["link"], title=title)
