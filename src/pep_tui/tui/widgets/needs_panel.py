@@ -53,15 +53,26 @@ class NeedsPanel(Static):
 
     app: PepApp
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.items: list[NeedItem] = []
+        self._filled = False
+        if self._small():  # filled before the first layout, so the screen is laid out once
+            self.show(self._compute())
+
+    def _small(self) -> bool:
+        return len(self.app.services.store.summaries()) <= BEFORE_FIRST_PAINT
+
     def on_mount(self) -> None:
-        self.reload()
+        if not self._filled:
+            self.reload()
 
     def reload(self) -> None:
         """Recompute the items (from the index) and redraw: at once for a small cohort, else in the background."""
-        if len(self.app.services.store.summaries()) <= BEFORE_FIRST_PAINT:
+        if self._small():
             self.show(self._compute())
         else:
-            if not getattr(self, "items", None):
+            if not self._filled:
                 self.update(Text("Needs you: working it out…", style="dim"))
             # once the list is on screen and ready to type into: the work would otherwise hold it up
             self.set_timer(AFTER_FIRST_PAINT, self._compute_in_background)
@@ -79,6 +90,7 @@ class NeedsPanel(Static):
 
     def show(self, items: list[NeedItem] | None) -> None:
         """Draw the panel for these items (``None``: they could not be worked out)."""
+        self._filled = True
         if items is None:
             self.update(Text("Needs you: not available just now.", style="dim"))
             return
