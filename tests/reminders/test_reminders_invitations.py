@@ -98,7 +98,7 @@ def test_invitations_update_the_same_event_and_cancel_it(pep_services, smtp_serv
         assert str(event["UID"]) == meeting_uid(pep_id) and int(event["SEQUENCE"]) == 1
         assert event.decoded("DTSTART") == datetime(2026, 2, 16, 14, 30, tzinfo=LONDON)
         assert event.decoded("DTEND") == datetime(2026, 2, 16, 15, 30, tzinfo=LONDON)  # the default hour
-    assert received.messages[0]["Subject"].startswith("Updated: PEP meeting")
+    assert str(received.messages[0]["Subject"]).strip().startswith("Updated: [TRAINING] PEP meeting")
 
     received.messages.clear()
     schedule(services, principal, child_id, pep_id, start_time="14:30", end_time="", cancelled=True)
