@@ -51,8 +51,9 @@ def _has_previous_pep(ctx: SectionContext) -> bool:
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(
         id=MEETING_SECTION, title="PEP meeting", model=models.Meeting, editors=MEETING, order=10,
-        sample=samples.sample_meeting,
-        help="When the PEP meeting took place, who was invited and who came, and the date of the next one.",
+        sample=samples.sample_meeting, version=2, migrate=models.migrate_meeting,
+        help="When and where the PEP meeting is (time, place or video link), who is invited (with an email "
+             "address for a calendar invitation) and who came, and the date of the next one.",
     ),
     SectionSpec(
         id="shared.education_setting", title="Education setting", model=models.EducationSetting,

@@ -8,6 +8,7 @@ schema version and a migration.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -264,13 +265,58 @@ def sdq_band(score: int) -> str:
     return "very high"
 
 
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _clock_time(value: str, field: str) -> str:
+    """``"9.30"`` or ``"09:30"`` as ``"09:30"``; blank stays blank."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = _TIME.match(value)
+    if match is None:
+        raise ValueError(f"{field}: expected a 24-hour time such as 14:30")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
 class Meeting(Section):
-    """The PEP meeting: when, who was invited and came, and when the next one is (QA criterion Q10)."""
+    """The PEP meeting: when, who was invited and came, and when the next one is (QA criterion Q10).
+
+    Version 2 added the time, place, video link, cancellation and each invitee's email address, so
+    that ``pep-tui remind`` can send calendar invitations that update when the meeting moves.
+    """
 
     meeting_date: date | None = optional("Date of the PEP meeting", required=True)
+    start_time: str = text("Start time (24-hour, e.g. 14:30); needed for a calendar invitation")
+    end_time: str = text("End time (24-hour, e.g. 15:30); default one hour after the start")
+    place: str = text("Where: room and school, or 'online'")
+    link: str = text("Video call link, if the meeting is online (https://…)")
+    cancelled: bool = flag("The meeting is cancelled (invitees are sent a cancellation)")
     chair: str = text("Who chaired the meeting")
-    attendees: list[Attendee] = items("Everyone invited: name, role, whether they came", required=True)
+    attendees: list[Attendee] = items("Everyone invited: name, role, whether they came, email for the invitation",
+                                      required=True)
     next_meeting_date: date | None = optional("Date of the next PEP meeting", required=True)
+
+    @field_validator("start_time", "end_time")
+    @classmethod
+    def _times(cls, value: str, info: ValidationInfo) -> str:
+        return _clock_time(value, info.field_name or "time")
+
+    @field_validator("link")
+    @classmethod
+    def _https_link(cls, value: str) -> str:
+        value = (value or "").strip()
+        if value and not re.match(r"^https://[^\s]+$", value):
+            raise ValueError("expected a link starting https://")
+        return value
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Meeting:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValueError(f"end_time: must be after the start time ({self.start_time})")
+        if self.end_time and not self.start_time:
+            raise ValueError("start_time: give the start time as well as the end time")
+        return self
 
     @field_validator("next_meeting_date")
     @classmethod
@@ -279,3 +325,9 @@ class Meeting(Section):
         if value is not None and this is not None and value <= this:
             raise ValueError(f"must be after the meeting date ({this.isoformat()})")
         return value
+
+
+def migrate_meeting(from_version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Meeting data from an older version: version 1 had no time, place, link, cancellation or emails,
+    which all default to blank, so its data is already valid version 2 data."""
+    return dict(data)

@@ -6,6 +6,7 @@ under 90%), ``not_on_roll``, ``school_move``, ``post16_route``.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from pep_tui.domain import Attendee, SENStatus, Target, TargetArea, TargetOutcome
@@ -242,7 +243,12 @@ def sample_meeting(ctx: SampleContext) -> Meeting:
     if ctx.story.get("not_on_roll") or ctx.story.get("attendance_concern") or rng.random() < 0.3:
         attendees.append(Attendee(name=person(rng), role="Virtual School adviser", invited=True, present=True))
     chair = attendees[1].name if attendees[1].present else attendees[0].name
-    return Meeting(meeting_date=day, chair=chair, attendees=attendees,
+    # Derived, not drawn, so the rest of the cohort stays as it was: fictional addresses at .example.
+    for attendee in attendees:
+        if attendee.role not in ("child", "young person"):
+            attendee.email = re.sub(r"[^a-z]+", ".", attendee.name.lower()).strip(".") + "@people.example"
+    return Meeting(meeting_date=day, start_time="14:00" if day.day % 2 else "10:00",
+                   place="Meeting room, the child's school (fictional)", chair=chair, attendees=attendees,
                    next_meeting_date=day_in_term(rng, ctx.pep.term_ref.next(), 20, 45))
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from pep_tui.domain.bank_holidays import england_bank_holidays, package_years
@@ -266,6 +266,77 @@ class LogSettings(BaseModel):
     )
 
 
+class MailSettings(BaseModel):
+    """``[mail]``: the council's SMTP relay for reminder digests and meeting invitations.
+
+    The password is never a setting: ``password_file`` names a file only the pep-tui account may read.
+    """
+
+    model_config = {"extra": "forbid", "populate_by_name": True}
+
+    host: str | None = Field(None, description="The SMTP relay (no host: pep-tui remind refuses to send)")
+    port: int | None = Field(None, ge=1, le=65535, description="Default 587 for starttls, 465 for tls, 25 for none")
+    tls: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (upgrade a plain connection), tls (implicit TLS) or none (localhost only)"
+    )
+    allow_plain: bool = Field(
+        False, description="Allow tls = \"none\": only for a relay on this machine (localhost or 127.0.0.1)"
+    )
+    ca_file: Path | None = Field(None, description="Certificates to trust for the relay (default: the system's)")
+    username: str | None = Field(None, description="SMTP login, when the relay asks for one")
+    password_file: Path | None = Field(
+        None, description="A file holding the SMTP password (owner-only permissions; never the password here)"
+    )
+    from_address: str | None = Field(None, alias="from", description="The sender, e.g. pep-reminders@council.example")
+    detail: Literal["initials", "none"] = Field(
+        "initials",
+        description="What a message may say about a child: initials, year group and the due item; or none (counts only)",
+    )
+    timeout_seconds: float = Field(30.0, gt=0, description="Give up on a silent relay after this long")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError("[mail] password: not allowed in settings; put it in a file readable only by the "
+                             "pep-tui account and name that file in password_file")
+        return data
+
+    @model_validator(mode="after")
+    def _plain_only_locally(self) -> MailSettings:
+        if self.tls == "none" and self.host is not None:
+            if not self.allow_plain:
+                raise ValueError("[mail] tls = \"none\" sends in clear text: set allow_plain = true as well, "
+                                 "and only for a relay on this machine")
+            if self.host not in ("localhost", "127.0.0.1", "::1"):
+                raise ValueError(f"[mail] tls = \"none\" is allowed only for a relay on localhost; host is {self.host!r}")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        """The port to connect to: the setting, or the usual one for the TLS mode."""
+        return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.tls]
+
+
+class ReminderSettings(BaseModel):
+    """``[reminders]``: what counts as soon, when an overdue item is escalated, and to whom."""
+
+    model_config = {"extra": "forbid"}
+
+    soon_working_days: int = Field(10, ge=0, description="Items due within N working days are listed as coming up")
+    escalate_after_working_days: int = Field(
+        10, ge=0, description="Items overdue by more than N working days go to the Virtual School (and the SW's manager)"
+    )
+    escalate_to: list[str] = Field(
+        default_factory=list,
+        description="Logins that receive escalations (default: every active Virtual School member with an email)",
+    )
+    weekly_on: Literal["monday", "tuesday", "wednesday", "thursday", "friday"] = Field(
+        "monday", description="The day weekly digests go out"
+    )
+    meeting_minutes: int = Field(60, ge=5, le=600, description="A meeting's length when no end time is recorded")
+
+
 class Settings(BaseSettings):
     """All settings. Build with :func:`load_settings` so the data folder's file is read.
 
@@ -293,6 +364,8 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @classmethod
     def settings_customise_sources(

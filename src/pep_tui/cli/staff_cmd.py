@@ -1,5 +1,6 @@
-"""``pep-tui staff add|list|edit|disable|enable``: map OS logins to roles and scopes (Virtual School
-administrators only; every change is audited under the administrator's login)."""
+"""``pep-tui staff add|list|edit|disable|enable``: map OS logins to roles and scopes, contact details and
+reminder settings (Virtual School administrators only; every change is audited under the administrator's
+login). ``staff set`` is another name for ``staff edit``."""
 
 from __future__ import annotations
 
@@ -24,9 +25,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="a child (delegates, young people): internal id, LA child id or UPN")
     p.add_argument("--email", help="e-mail address")
     p.add_argument("--admin", action="store_true", help="may manage staff records")
+    p.add_argument("--email", help="where reminders and meeting invitations go")
+    p.add_argument("--manager", metavar="LOGIN", help="their manager's login (hears of long-overdue items)")
     p.set_defaults(func=cmd_add)
 
-    p = command(ssub, "edit", help="change a staff record's name, e-mail, roles or scope",
+    p = command(ssub, "edit", aliases=["set"],
+                help="change a staff record's name, e-mail, manager, digest, roles or scope",
                 description="Change a staff record. Only what is given changes; --as, --school, --child and "
                             "--section replace the whole list (give each value again, once per option).")
     p.add_argument("staff_login", metavar="LOGIN")
@@ -44,6 +48,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all-sections", action="store_true", help="a delegate may edit all of the role's sections")
     p.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None,
                    help="may (or, with --no-admin, may no longer) manage staff records")
+    p.add_argument("--manager", metavar="MANAGER", help="their manager's login ('' removes it)")
+    p.add_argument("--digest", choices=["daily", "weekly", "none"], help="how often the reminder digest is emailed")
     p.set_defaults(func=cmd_edit)
 
     p = command(ssub, "list", help="list staff records")
@@ -72,6 +78,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                       "child_ids": [opened.services.children.resolve(principal, c) for c in args.children]},
             "admin": args.admin,
             **({"email": args.email} if args.email else {}),
+            **({"manager": args.manager} if args.manager else {}),
         },
     )
     say(f"Added {member.login} ({', '.join(member.roles)}).")
@@ -86,8 +93,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json([m.model_dump(mode="json") for m in members])
         return OK
     rows = [[m.login, m.display_name, ", ".join(m.roles), ", ".join(m.scope.school_urns) or "-",
-             "yes" if m.admin else "", "active" if m.active else "disabled"] for m in members]
-    say(table(rows, ["login", "name", "roles", "schools", "admin", "status"]))
+             "yes" if m.admin else "", "active" if m.active else "disabled", m.email or "-", m.digest]
+            for m in members]
+    say(table(rows, ["login", "name", "roles", "schools", "admin", "status", "email", "digest"]))
     return OK
 
 
@@ -121,6 +129,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
         login=args.staff_login,
         display_name=args.name,
         email=args.email,
+        manager=args.manager,
+        digest=args.digest,
         roles=args.roles,
         school_urns=[] if args.no_schools else args.schools,
         child_ids=[] if args.no_children else args.children,
@@ -132,5 +142,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         + (f"; schools {', '.join(scope.school_urns)}" if scope.school_urns else "")
         + (f"; children {', '.join(scope.child_ids)}" if scope.child_ids else "")
         + (f"; sections {', '.join(scope.sections)}" if scope.sections else "")
-        + ("; administrator" if member.admin else "") + ".")
+        + ("; administrator" if member.admin else "")
+        + (f"; e-mail {cell(member.email)}" if member.email else "")
+        + (f"; manager {member.manager}" if member.manager else "") + f"; digest {member.digest}.")
     return OK

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from pep_tui.domain.school_year import Term, TermRef
+from pep_tui.domain.staff import Email
 from pep_tui.domain.target import Target
 
 #: The section that holds a PEP's SMART targets; PP+ requests and carry-forward refer to its target ids.
@@ -43,6 +44,7 @@ class Attendee(BaseModel):
     role: str = Field(description="Their role, e.g. designated teacher, carer, young person")
     invited: bool = Field(True, description="Invited to the meeting")
     present: bool = Field(False, description="Took part in the meeting")
+    email: Email = Field(None, description="Email for the meeting invitation (optional)")
 
 
 class SectionData(BaseModel):

@@ -2,7 +2,35 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+#: How often a member of staff wants the "needs you" digest by email (``pep-tui remind``).
+DigestFrequency = Literal["daily", "weekly", "none"]
+#: The forms of a login (the OS/SSH login name).
+LOGIN_PATTERN = r"^[a-z_][a-z0-9_.-]{0,63}$"
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def valid_email(value: str | None) -> str | None:
+    """An email address as typed (trimmed), or ``None`` for a blank one; a malformed one is refused.
+
+    Only the shape is checked (one ``@``, a dotted domain, no spaces or control characters): whether
+    the mailbox exists is the mail relay's business.
+    """
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("expected an email address such as name@council.example")
+    return value
+
+
+#: An optional email address, validated by :func:`valid_email`.
+Email = Annotated[str | None, AfterValidator(valid_email)]
 
 
 class StaffScope(BaseModel):
@@ -24,12 +52,27 @@ class StaffMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    login: str = Field(pattern=r"^[a-z_][a-z0-9_.-]{0,63}$", description="OS/SSH login name")
+    login: str = Field(pattern=LOGIN_PATTERN, description="OS/SSH login name")
     display_name: str = Field(min_length=1, max_length=120)
     roles: list[str] = Field(min_length=1)
     scope: StaffScope = Field(default_factory=StaffScope)
     admin: bool = Field(default=False, description="May manage staff records (Virtual School administrators)")
     active: bool = True
-    email: str | None = None
+    email: str | None = Field(None, description="Where reminders and meeting invitations go (optional)")
+    digest: DigestFrequency = Field(
+        "daily", description="How often the 'needs you' digest is emailed: daily, weekly or none (their own choice)"
+    )
+    manager: str | None = Field(
+        None, pattern=LOGIN_PATTERN, description="The login of their manager, who also hears of items overdue too long",
+    )
     organisation: str | None = None
     revision: int = 0
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.context and info.context.get("stored"):
+            # A record saved before addresses were checked still loads (the store stays usable);
+            # the relay refuses a bad one and 'pep-tui remind' names the login.
+            return value
+        return valid_email(value)

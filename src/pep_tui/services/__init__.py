@@ -18,9 +18,11 @@ from pep_tui.services.delegation import DelegationService
 from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
 from pep_tui.services.exports import ExportService
 from pep_tui.services.imports import ImportService
+from pep_tui.services.needs import NeedsService
 from pep_tui.services.peps import PEPService
 from pep_tui.services.principal import Principal
 from pep_tui.services.qa import QAService
+from pep_tui.services.reminders import ReminderService
 from pep_tui.services.report_facts import FACTS_KEY, with_report_fields
 from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
@@ -58,6 +60,8 @@ class Services:
         self.qa = QAService(self.ctx, self.children, self.peps)
         self.delegation = DelegationService(self.ctx, self.children)
         self.views = RoleViews(self.ctx, self.children, self.peps, self.workflow)
+        self.needs = NeedsService(self.ctx)
+        self.reminders = ReminderService(self.ctx, self.needs)
         self.extra: dict[str, object] = {}
 
     @property

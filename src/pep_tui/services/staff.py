@@ -111,11 +111,14 @@ class StaffService:
         child_ids: list[str] | None = None,
         sections: list[str] | None = None,
         admin: bool | None = None,
+        manager: str | None = None,
+        digest: str | None = None,
         expected_revision: int | None = None,
     ) -> StaffMember:
         """Change a staff record; each argument left ``None`` keeps its value. The updated record.
 
-        ``email=""`` removes the e-mail address; ``roles``, ``school_urns``, ``child_ids`` and
+        ``email=""`` removes the e-mail address and ``manager=""`` the manager (another staff login, to
+        whom long-overdue items are escalated); ``digest`` is ``daily``, ``weekly`` or ``none``; ``roles``, ``school_urns``, ``child_ids`` and
         ``sections`` replace the whole list. ``expected_revision`` (the revision the caller showed)
         refuses the change with ``Conflict`` if someone saved the record since.
 
@@ -131,6 +134,13 @@ class StaffService:
             changes["display_name"] = display_name.strip()
         if email is not None:
             changes["email"] = email.strip() or None
+        if manager is not None:
+            manager = manager.strip() or None
+            if manager and (manager == login or self.ctx.store.get_staff(manager) is None):
+                raise InvalidInput("Staff record", [FieldProblem("manager", f"expected another staff login; got {manager!r}")])
+            changes["manager"] = manager
+        if digest is not None:
+            changes["digest"] = digest
         if roles is not None:
             changes["roles"] = list(dict.fromkeys(roles))
         if admin is not None:
@@ -143,7 +153,7 @@ class StaffService:
             changes["scope"] = scope
         if not changes:
             raise InvalidInput("Staff record", [FieldProblem(
-                "(form)", "nothing to change; give --name, --email, --as, --school, --child, --section or --admin")])
+                "(form)", "nothing to change; give --name, --email, --manager, --digest, --as, --school, --child, --section or --admin")])
         updated = self._validated(f"Staff record {login}", {**member.model_dump(mode="json"), **changes})
         self._check_emails_and_urns(updated)
         self._check_roles(updated)
@@ -158,6 +168,17 @@ class StaffService:
                                    "Virtual School administrator")
         return self.ctx.store.save_staff(updated, member.revision if expected_revision is None else expected_revision,
                                          principal.login, principal.role)
+
+    def update(self, principal: Principal, login: str, changes: dict[str, Any]) -> StaffMember:
+        """Change a staff record's contact details and reminder settings (``email``, ``manager``,
+        ``digest``, ``display_name``): :meth:`edit_staff` with a dictionary, for callers that hold one."""
+        allowed = {"email", "manager", "digest", "display_name"}
+        unknown = sorted(set(changes) - allowed)
+        if unknown:
+            raise InvalidInput("Staff record", [FieldProblem(k, "cannot be changed here") for k in unknown])
+        refuse_control_characters("Staff record", changes)
+        return self.edit_staff(principal, login=login, **{k: ("" if v is None and k in ("email", "manager") else v)
+                                                          for k, v in changes.items()})
 
     @staticmethod
     def _check_emails_and_urns(member: StaffMember) -> None:

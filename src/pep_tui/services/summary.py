@@ -15,7 +15,7 @@ from pep_tui.domain.care import effective, is_closed, next_change
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
-from pep_tui.services.due_dates import next_due
+from pep_tui.services.due_dates import next_care_plan_review, next_due
 from pep_tui.services.workflow import awaiting_qa
 from pep_tui.settings import Policy
 
@@ -31,6 +31,38 @@ def attendance_percent(data: dict[str, Any]) -> float | None:
     if not possible or present is None:
         return None
     return percent_of_sessions(possible, present)
+
+
+#: Bumped when the core's summary gains or changes a key: every child is then re-summarised once.
+SUMMARY_VERSION = 2
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def meeting_fact(peps: list[PEP]) -> dict[str, Any] | None:
+    """The latest live PEP's meeting as the reminders need it without opening the child: the PEP, the
+    date and start time, whether it is cancelled, how many invitees have an email, and a fingerprint
+    of everything an invitation carries (so a change is noticed). ``None`` when no meeting is set."""
+    import hashlib
+
+    from pep_tui.domain.pep import MEETING_SECTION
+
+    for pep in reversed(peps):
+        if pep.superseded_by is not None:
+            continue
+        data = pep.section(MEETING_SECTION)
+        if not data.get("meeting_date"):
+            continue
+        invitees = [a for a in data.get("attendees") or [] if isinstance(a, dict) and a.get("email")]
+        fingerprint = orjson.dumps(
+            [data.get(k) for k in ("meeting_date", "start_time", "end_time", "place", "link", "cancelled")]
+            + [[a.get("email"), a.get("name"), a.get("invited", True)] for a in invitees])
+        return {"pep_id": pep.id, "on": data["meeting_date"], "at": data.get("start_time") or None,
+                "cancelled": bool(data.get("cancelled")), "invitees": len(invitees),
+                "sig": hashlib.sha256(fingerprint).hexdigest()[:16]}
+    return None
 
 
 def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date]):
@@ -83,6 +115,9 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "post16_route": route,
             "status": "closed" if is_closed(child, now) else "open",
             "refresh_on": changes_on.isoformat() if (changes_on := next_change(child, now)) else None,
+            "due_kind": due.kind if due else None,
+            "next_review": _iso(next_care_plan_review(child, policy, now)),
+            "meeting": meeting_fact(peps),
             "revision": child.revision,
             "training": child.training,
         }
@@ -136,7 +171,7 @@ def summary_stamp(registry: Registry, today: Callable[[], date]) -> Callable[[],
     fields = registry.summary_fields_signature()
 
     def stamp() -> str:
-        term = TermRef.containing(today()).label
+        term = f"{TermRef.containing(today()).label} s{SUMMARY_VERSION}"
         return f"{term} [{fields}]" if fields else term
 
     return stamp

@@ -34,7 +34,7 @@ class StaffFile:
         if not data:
             return []
         try:
-            return [StaffMember.model_validate(d) for d in data.get("staff", {}).values()]
+            return [StaffMember.model_validate(d, context={"stored": True}) for d in data.get("staff", {}).values()]
         except (ValueError, TypeError, AttributeError) as exc:  # the message could quote a name: not shown
             raise CorruptFile(self.path, f"a staff record does not match the expected shape ({type(exc).__name__})"
                               ) from None

@@ -53,6 +53,7 @@ class PepApp(App[None]):
         Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
         Binding("f9", "transfers", "Exports", show=False, id="app.transfers", priority=True),
+        Binding("f2", "inbox", "Needs you", show=False, id="app.inbox", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -247,6 +248,12 @@ class PepApp(App[None]):
 
         self.push_screen(QAQueueScreen())
 
+    def action_inbox(self) -> None:
+        """Everything that needs you (and, for the Virtual School, overdue across the cohort)."""
+        from pep_tui.tui.screens.inbox import InboxScreen
+
+        self.push_screen(InboxScreen())
+
     def action_compliance(self) -> None:
         """Cohort compliance summary."""
         from pep_tui.tui.screens.compliance import ComplianceScreen
@@ -437,6 +444,7 @@ class PepApp(App[None]):
                                 partial(self.apply_saved_filter, saved.id), discover=False)
         yield SystemCommand("Exports and imports", "Export this PEP, a blank form, the data or the ledger; "
                             "imports from the server's import folder", self.action_transfers)
+        yield SystemCommand("Needs you", "What needs you now, most pressing first", self.action_inbox)
         yield SystemCommand("Plugins", "Loaded plugins and load errors", self.action_plugins)
         if self.check_action("qa_queue", ()):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from pep_tui.tui.cohort_view import SAVED_FILTERS, CohortView
 from pep_tui.tui.widgets.children_list import ChildrenList
+from pep_tui.tui.widgets.needs_panel import NeedsPanel
 from pep_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class ChildrenScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.app.identity_bar()
+        yield NeedsPanel(id="needs")
         with Horizontal(id="filter-row"):
             yield Static(Text("Find: ", style="bold"), id="filter-label")
             yield Input(placeholder="type a name, school or year…", id="filter", select_on_focus=False)
@@ -86,6 +88,7 @@ class ChildrenScreen(Screen[None]):
         self.children_list.refresh_rows(keep_child=keep.get("child_id") if keep else None)
         self._update_status()
         self._warn_unreadable()
+        self.query_one(NeedsPanel).reload()
 
     def _update_status(self) -> None:
         view = self.view
