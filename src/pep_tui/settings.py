@@ -232,7 +232,7 @@ class ServerSettings(BaseModel):
         None, description="The server folder whose CSV files the Virtual School may import in the app (none: no in-app imports)",
     )
     outbox_folder: Path | None = Field(
-        None, description="Where the app leaves exports for staff to fetch over SSH (default: outbox/ in the data folder)",
+        None, description="Where the app leaves exports for staff to fetch over SSH (default: a folder beside the data folder, DATA-outbox)",
     )
     outbox_days: int = Field(7, ge=1, description="Exports left in the outbox are deleted after this many days")
     ssh_destination: str = Field(

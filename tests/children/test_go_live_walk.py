@@ -37,7 +37,7 @@ def _ids(pep, login: str) -> set[str]:
 
 
 def test_the_going_live_walk(pep, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("getpass.getuser", lambda: "peptui")  # the service account
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "peptui")  # the service account
     # 1. the store, and the forced-command login trusted (docs/operations.md, multi-user deployment)
     code, out = pep(None, "init", "--admin", "vs.head", "--name", "Val Headley")
     assert code == OK, out
@@ -105,7 +105,7 @@ def test_the_going_live_walk(pep, tmp_path: Path, monkeypatch) -> None:
 
 
 def test_show_and_list_make_stored_text_visible_safe(pep, monkeypatch) -> None:
-    monkeypatch.setattr("getpass.getuser", lambda: "vs.head")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "vs.head")
     pep(None, "init", "--admin", "vs.head")
     from pep_tui.bootstrap import open_services
 
@@ -121,7 +121,7 @@ def test_show_and_list_make_stored_text_visible_safe(pep, monkeypatch) -> None:
 
 
 def test_a_child_is_named_by_id_upn_or_la_id_and_ambiguity_is_refused(pep, monkeypatch) -> None:
-    monkeypatch.setattr("getpass.getuser", lambda: "vs.head")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "vs.head")
     pep(None, "init", "--admin", "vs.head")
     for first in ("One", "Two"):
         pep(None, "children", "add", "--first-name", first, "--last-name", "Twin", "--dob", "2014-01-01", "--la-id", "DUP")
@@ -132,7 +132,7 @@ def test_a_child_is_named_by_id_upn_or_la_id_and_ambiguity_is_refused(pep, monke
 
 
 def test_children_edit_corrects_facts_and_names_a_bad_field(pep, monkeypatch) -> None:
-    monkeypatch.setattr("getpass.getuser", lambda: "vs.head")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "vs.head")
     pep(None, "init", "--admin", "vs.head")
     pep(None, "children", "add", "--first-name", "Ed", "--last-name", "Itwell", "--dob", "2014-01-01", "--la-id", "E1")
     code, out = pep(None, "children", "edit", "E1", "--upn", "B207000016049")

@@ -18,7 +18,7 @@ from pep_tui.store.migrations import UPGRADE_STAMP
 
 
 def _closed_store(tmp_path: Path, monkeypatch, left: date) -> tuple[Path, str, str]:
-    monkeypatch.setattr("getpass.getuser", lambda: "vs.head")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "vs.head")
     data = tmp_path / "data"
     assert main(["--data-dir", str(data), "init", "--admin", "vs.head"]) == OK
     services = open_services(data).services

@@ -341,7 +341,7 @@ def test_staff_edit_changes_name_email_roles_and_scope(live: Path, capsys, monke
     assert member.scope.school_urns == [] and member.email is None and member.display_name == "Amara Okafor"
     capsys.readouterr()
     for bad, says in ((["--as", "wizard"], "unknown role(s) wizard"), (["--school", "12"], "a school URN is 6 digits"),
-                      (["--email", "not-an-address"], "is not an e-mail address"), ([], "nothing to change"),
+                      (["--email", "not-an-address"], "expected an email address"), ([], "nothing to change"),
                       (["--section", "no.such"], "unknown section(s) no.such"),
                       (["--child", "child_nobody"], "no child child_nobody in this store")):
         assert main([*data, "staff", "edit", "sw.amara", *bad]) == 2

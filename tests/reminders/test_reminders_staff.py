@@ -11,7 +11,7 @@ from pep_tui.cli import main
 
 def test_staff_set_email_manager_and_digest(tmp_path: Path, monkeypatch, capsys) -> None:
     data = tmp_path / "live"
-    monkeypatch.setattr("getpass.getuser", lambda: "alice")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "alice")
     assert main(["init", "--admin", "alice", "--name", "Alice Admin", "--data-dir", str(data)]) == 0
     assert main(["--data-dir", str(data), "staff", "add", "tess", "--name", "Tess", "--as", "social_worker",
                  "--email", "tess.lead@council.example"]) == 0
@@ -35,7 +35,7 @@ def test_staff_set_email_manager_and_digest(tmp_path: Path, monkeypatch, capsys)
     assert listed["alice"]["digest"] == "daily" and listed["alice"]["email"] is None  # older records load as before
 
     # Only administrators change other people's records.
-    monkeypatch.setattr("getpass.getuser", lambda: "bob")
+    monkeypatch.setattr("pep_tui.services.identity.os_login", lambda: "bob")
     assert main(["--data-dir", str(data), "staff", "set", "tess", "--digest", "none"]) == 2
     assert "only Virtual School administrators" in capsys.readouterr().err
 

@@ -106,7 +106,7 @@ def test_audit_trail_in_and_out_of_scope(store, scopes):
     assert result.returncode == 0
     assert {e["child_id"] for e in json.loads(result.stdout)} == {child}
     refused = forced(store, "sw.amara", f"audit {scopes['sw.amara:out']}")
-    assert refused.returncode == 2 and "not in your scope" in one_line(refused)
+    assert refused.returncode == 2 and "in your scope" in one_line(refused)
 
 
 def test_compliance_report_for_the_virtual_school_only(store):
@@ -129,7 +129,7 @@ def test_data_export_as_a_zip_of_csv_tables_and_as_json(store):
     assert len(as_json["children"]) == 60 and as_json["exported_by"] == "vs.head"
     refused = forced(store, "dt.harbourside", "export data --format csv")
     assert refused.returncode == 2 and "may not export data" in one_line(refused)
-    assert not (store / "outbox" / "dt.harbourside").exists(), "nothing is made on the server for a refusal"
+    assert not (store.parent / f"{store.name}-outbox" / "dt.harbourside").exists(), "nothing is made on the server for a refusal"
 
 
 def test_pupil_premium_ledger_and_queue(store):
@@ -301,7 +301,7 @@ def test_a_client_that_stops_reading_ends_the_export(store, plugins):
     try:
         process.stdout.close()  # the client went away before the export was sent
         assert process.wait(timeout=TIMEOUT) != 0
-        assert not list((store / "outbox" / "vs.head").glob(".work-*")), "no scratch files left behind"
+        assert not list((store.parent / f"{store.name}-outbox" / "vs.head").glob(".work-*")), "no scratch files left behind"
         assert exports() == before, "the export stopped when its client went, before it was complete"
     finally:
         if process.poll() is None:

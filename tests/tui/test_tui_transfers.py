@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from pep_tui.bootstrap import Opened
 from pep_tui.sample import SAMPLE_TODAY
 from pep_tui.services import PermissionDenied, Services
+from pep_tui.services.outbox import outbox_root
 from pep_tui.services.outbox_exports import OutboxExports
 from pep_tui.settings import load_settings
 from pep_tui.tui.app import PepApp
@@ -75,7 +76,7 @@ async def test_designated_teacher_exports_the_pep_in_view_to_the_outbox(tui_stor
         assert {"pep.pdf", "pep.docx", "audit"} <= offered(app)
         assert not {"data.csv", "ledger.fy"} & offered(app), "no cohort data for a designated teacher"
         text = await choose(pilot, "pep.pdf")
-        outbox = opened.settings.data_dir / "outbox" / "dt.harbourside"
+        outbox = outbox_root(opened.settings) / "dt.harbourside"
         [pdf] = list(outbox.glob("pep-*.pdf"))
         assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_mode & 0o777 == 0o600
         assert f"ssh pep fetch {pdf.name} > {pdf.name}" in text
@@ -95,7 +96,7 @@ async def test_virtual_school_exports_data_and_ledger(full_store):
         assert {"data.csv", "data.json", "ledger.fy", "ledger.ay"} <= offered(app)
         await choose(pilot, "data.csv")
         await choose(pilot, "ledger.fy")
-    outbox = opened.settings.data_dir / "outbox" / "vs.head"
+    outbox = outbox_root(opened.settings) / "vs.head"
     [archive] = list(outbox.glob("pep-data-*.zip"))
     with zipfile.ZipFile(archive) as zipped:
         assert sorted(zipped.namelist()) == ["children.csv", "pep_fields.csv", "peps.csv", "targets.csv"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 
 from pep_tui.cli import exit_codes
+from pep_tui.cli.output import say
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -47,13 +48,13 @@ def cmd_remind(args: argparse.Namespace) -> int:
     except MailSetupError as exc:
         raise SettingsError(str(exc)) from None
     for line in report.sent:
-        print(line)
+        say(line)
     if report.folder is not None:
-        print(f"Training sandbox: nothing was sent; {len([s for s in report.sent])} message(s) written to "
+        say(f"Training sandbox: nothing was sent; {len([s for s in report.sent])} message(s) written to "
               f"{report.folder}")
     for line in report.failed:
-        print(f"FAILED {line}")
+        say(f"FAILED {line}")
     verb = "would send" if report.dry_run else "sent"
-    print(f"remind: {verb} {len(report.sent)}, failed {len(report.failed)}, already sent {len(report.skipped)}"
+    say(f"remind: {verb} {len(report.sent)}, failed {len(report.failed)}, already sent {len(report.skipped)}"
           + ("; failed sends are retried on the next run" if report.failed else ""))
     return exit_codes.PARTIAL if report.partial else exit_codes.OK

@@ -23,7 +23,6 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--school", dest="schools", action="append", default=[], help="school URN (designated teachers)")
     p.add_argument("--child", dest="children", action="append", default=[],
                    help="a child (delegates, young people): internal id, LA child id or UPN")
-    p.add_argument("--email", help="e-mail address")
     p.add_argument("--admin", action="store_true", help="may manage staff records")
     p.add_argument("--email", help="where reminders and meeting invitations go")
     p.add_argument("--manager", metavar="LOGIN", help="their manager's login (hears of long-overdue items)")
@@ -143,6 +142,6 @@ def cmd_edit(args: argparse.Namespace) -> int:
         + (f"; children {', '.join(scope.child_ids)}" if scope.child_ids else "")
         + (f"; sections {', '.join(scope.sections)}" if scope.sections else "")
         + ("; administrator" if member.admin else "")
-        + (f"; e-mail {cell(member.email)}" if member.email else "")
-        + (f"; manager {member.manager}" if member.manager else "") + f"; digest {member.digest}.")
+        + (f"; manager {member.manager or 'none'}" if args.manager is not None else "")
+        + (f"; digest {member.digest}" if args.digest is not None else "") + ".")
     return OK

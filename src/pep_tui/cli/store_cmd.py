@@ -205,13 +205,13 @@ def _restore_child(args: argparse.Namespace) -> int:
                        f"snapshot? Type the child id to confirm: ")
         if answer.strip() != args.child:
             say("nothing was changed")
-            return 1
-    result = restore_child(store, args.child, args.snapshot_option or args.snapshot, _operator())
+            return USER_ERROR
+    result = restore_child(store, args.child, args.snapshot_option or args.snapshot, _operator(args))
     kept = f"; the file it replaced is kept as {result.evidence.relative_to(store.root)}" if result.evidence else ""
     say(f"restored child {result.child_id} ({result.peps} PEP(s)) from snapshot {result.snapshot} as revision "
-          f"{result.revision}{kept}. Changes to this child since the snapshot are in its audit trail "
-          f"('pep-tui audit {result.child_id}') but not in the record: re-enter them.")
-    return 0
+        f"{result.revision}{kept}. Changes to this child since the snapshot are in its audit trail "
+        f"('pep-tui audit {result.child_id}') but not in the record: re-enter them.")
+    return OK
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:

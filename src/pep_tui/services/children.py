@@ -62,9 +62,18 @@ class ChildService:
     def resolve(self, principal: Principal, text: str) -> str:
         """The internal id of the child in scope whose internal id, LA child id or UPN is ``text``
         (closed records included). Refused when none or several match; the message says which."""
-        from pep_tui.services.child_lookup import resolve_summary
+        from pep_tui.services.child_lookup import AmbiguousChild, identifier_matches, resolve_summary
 
-        return resolve_summary(self.list(principal, include_closed=True), text)["child_id"]
+        try:
+            return resolve_summary(self.list(principal, include_closed=True), text)["child_id"]
+        except AmbiguousChild:
+            raise
+        except PermissionDenied:
+            # Someone naming a child they may not see is a security event: log the ids (never the text
+            # typed, which may be a UPN) of every child it names, then refuse as for an unknown child.
+            for summary in identifier_matches(self.ctx.store.summaries().values(), text):
+                log_denied(principal, "read a child out of scope", summary["child_id"])
+            raise
 
     def find(self, principal: Principal, text: str) -> list[dict[str, Any]]:
         """Children in scope (closed records included) whose name contains every word of ``text``, or

@@ -83,13 +83,23 @@ def ssh_command(settings: Settings, command: str, redirect: str = "") -> str:
     return f"ssh {ssh_destination(settings)} {command}{(' ' + redirect) if redirect else ''}"
 
 
+def outbox_root(settings: Settings) -> Path:
+    """The folder holding every login's outbox: ``[server] outbox_folder``, or by default a folder beside
+    the data folder (``/srv/pep-tui/data`` → ``/srv/pep-tui/data-outbox``). Never inside the data folder,
+    where exports are refused: they would be copied into every snapshot and backup."""
+    if settings.server.outbox_folder:
+        return Path(settings.server.outbox_folder).expanduser()
+    data = Path(settings.data_dir).expanduser().absolute()
+    return data.parent / f"{data.name}-outbox"
+
+
 class Outbox:
     """One login's outbox folder."""
 
     def __init__(self, settings: Settings, principal: Principal, *, now: float | None = None) -> None:
-        root = settings.server.outbox_folder or settings.data_dir / "outbox"
+        root = outbox_root(settings)
         self.settings = settings
-        self.folder = Path(root).expanduser() / check_name(principal.login, "login")
+        self.folder = root / check_name(principal.login, "login")
         self._now = now
         self._prune()
 
