@@ -73,7 +73,9 @@ class ChildScreen(Screen[None]):
             self.call_after_refresh(self.action_open_current)
 
     def on_screen_resume(self) -> None:
-        if self.record is not None:
+        # A screen uncovered only on its way out (switching role pops every screen at once) must not read
+        # the child as the next person, nor pop a screen that is not its own.
+        if self.record is not None and self.app.screen is self:
             self.load()
 
     # --- loading -----------------------------------------------------------------------------
@@ -85,8 +87,9 @@ class ChildScreen(Screen[None]):
             self.record = services.children.record(principal, self.child_id)
             self.peps = services.peps.history(principal, self.child_id)
         except PermissionDenied as exc:
-            self.app.notify(str(exc), title="Not available", severity="error")
-            self.app.pop_screen()
+            if self.app.screen is self:
+                self.app.notify(str(exc), title="Not available", severity="error")
+                self.app.pop_screen()
             return False
         child = self.record.child
         self.app.set_where(child.display_name)

@@ -68,12 +68,14 @@ class ChildrenScreen(Screen[None]):
         return self.query_one("#filter", Input)
 
     def on_mount(self) -> None:
+        if not self.query("#filter"):  # removed before it was shown (a burst of role switches)
+            return
         self.filter_input.focus()
         self.children_list.refresh_rows()
         self._update_status()
 
     def on_screen_resume(self) -> None:
-        if self.view is None or not self.is_mounted:
+        if self.view is None or not self.is_mounted or self.app.screen is not self:
             return
         keep = self.children_list.current
         self.view.load(self.app.services.children.list(self.app.principal))

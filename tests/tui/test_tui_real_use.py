@@ -1,0 +1,47 @@
+"""Regression tests from driving every role by keys at 80x24: crashes on stale widgets, lost keys,
+self-conflicts, dates in the past, the reasons and the PP+ safety net."""
+
+from __future__ import annotations
+
+from tui_helpers import editable_child, open_child_pep, type_text
+
+from pep_tui.tui.screens.child import ChildScreen
+from pep_tui.tui.screens.children import ChildrenScreen
+from pep_tui.tui.screens.dialogs import PickDialog
+from pep_tui.tui.screens.pep import PEPScreen
+
+
+async def _switch_to_role_without(pilot, child_id: str) -> None:
+    """ctrl+t, then pick (by keys) the first fictional staff member who cannot see the child."""
+    app = pilot.app
+    services = app.services
+    await pilot.press("ctrl+t")
+    await pilot.pause()
+    assert isinstance(app.screen, PickDialog)
+    index = next(i for i, (_label, (login, role)) in enumerate(app.screen.items)
+                 if all(s["child_id"] != child_id for s in services.children.list(services.principal_for(login, role))))
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    for _ in range(4):
+        await pilot.pause()
+
+
+async def test_switching_role_from_the_child_and_pep_screens_does_not_crash(make_app, tui_store):
+    """1: ctrl+t from the child or PEP screen with nothing unsaved lands on the new role's list."""
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    summary = editable_child(services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_child_pep(pilot, summary)
+        await _switch_to_role_without(pilot, summary["child_id"])
+        assert isinstance(app.screen, ChildrenScreen)
+        assert app.screen.is_attached and app.screen.filter_input.has_focus
+        await type_text(pilot, app.screen.view.summary(0)["name"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChildScreen)
+        await _switch_to_role_without(pilot, app.screen.child_id)
+        assert isinstance(app.screen, ChildrenScreen)
+        assert len(app.screen_stack) == 2
+        assert app.return_code is None
