@@ -3,7 +3,7 @@ self-conflicts, dates in the past, the reasons and the PP+ safety net."""
 
 from __future__ import annotations
 
-from tui_helpers import editable_child, open_child_pep, type_text
+from tui_helpers import burst, edit_field, editable_child, go_to_section, open_child_pep, stored, type_text
 
 from pep_tui.tui.screens.child import ChildScreen
 from pep_tui.tui.screens.children import ChildrenScreen
@@ -45,3 +45,25 @@ async def test_switching_role_from_the_child_and_pep_screens_does_not_crash(make
         assert isinstance(app.screen, ChildrenScreen)
         assert len(app.screen_stack) == 2
         assert app.return_code is None
+
+
+async def test_a_burst_of_escapes_with_unsaved_edits_neither_crashes_nor_loses_them(make_app, tui_store):
+    """2: Esc pressed ten times at once over unsaved edits: the app stays up and the edits stay."""
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    summary = editable_child(services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        form = await go_to_section(pilot, screen, "tuitest.about")
+        await edit_field(pilot, form, "summary", "Kept")
+        for round_ in range(3):
+            await burst(pilot, *["escape"] * (9 + round_))
+        assert app.return_code is None
+        pep_screens = [s for s in app.screen_stack if isinstance(s, PEPScreen)]
+        assert pep_screens and pep_screens[-1].dirty_forms
+        while app.screen is not pep_screens[-1]:
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert stored(services, app.principal, summary, "tuitest.about")["summary"] == "Kept"

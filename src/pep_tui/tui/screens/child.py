@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from pep_tui.plugins.api import Capability
 from pep_tui.services import PermissionDenied, WorkflowError, can
 from pep_tui.tui.cohort_view import STATUS_WORDS
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -208,7 +209,7 @@ class ChildScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the list."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 class AuditScreen(Screen[None]):
@@ -244,4 +245,4 @@ class AuditScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the child."""
-        self.app.pop_screen()
+        go_back(self)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pep_tui.services import PermissionDenied
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -86,4 +87,4 @@ class ComplianceScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back."""
-        self.app.pop_screen()
+        go_back(self)

@@ -11,18 +11,18 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pep_tui.tui.forms import DATE_HINT, FieldInputError, parse_date
+from pep_tui.tui.navigation import Dialog
 from pep_tui.tui.text import literal
 
 #: how a dialog's keys are written on its buttons
 KEY_WORDS = {"escape": "esc", "enter": "enter"}
 
 
-class ChoiceDialog(ModalScreen[Any]):
+class ChoiceDialog(Dialog[Any]):
     """A question with a few answers, each chosen with one key (or its button). ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +64,7 @@ class ChoiceDialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(Dialog[str | None]):
     """Ask for a reason (returning a PEP, a comment): ``ctrl+s`` confirms, ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,7 +104,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
+class NoteDialog(Dialog[tuple[str, date | None] | None]):
     """A note and an optional date (``tab`` between them): ``ctrl+s`` confirms, ``escape`` cancels.
 
     Returns ``(note, date or None)``; an empty note or a date that cannot be read is refused in the
@@ -158,7 +158,7 @@ class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
         self.dismiss(None)
 
 
-class PickDialog(ModalScreen[Any]):
+class PickDialog(Dialog[Any]):
     """Pick one item from a list (type to move, ``enter`` picks, ``escape`` cancels)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

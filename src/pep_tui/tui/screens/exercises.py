@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -235,7 +236,7 @@ class ExercisesScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to where you were."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 def sign_in_for(app: PepApp, exercise: Exercise) -> None:

@@ -9,8 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from pep_tui.tui.navigation import Dialog
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -35,7 +37,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return sorted(rows, key=lambda r: r[1].lower())
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The bindings of the screen underneath, with their ids (for ``keys`` in settings.toml)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -18,6 +18,7 @@ from pep_tui.services import PermissionDenied
 from pep_tui.services.peps import SectionState, count_completion
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.forms import describe_model
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.screens.dialogs import ChoiceDialog
 from pep_tui.tui.screens.pep_findings import jump_to, refresh_findings
 from pep_tui.tui.screens.pep_saving import save_form, settle_typing
@@ -338,7 +339,8 @@ class PEPScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Leave the PEP (asking about unsaved edits)."""
-        self.leave(self.app.pop_screen)
+        if self.app.screen is self:
+            self.leave(lambda: go_back(self))
 
     def leave(self, then: Any) -> None:
         """Run ``then`` once unsaved edits are saved or knowingly discarded."""

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from pep_tui.services import PermissionDenied, WorkflowError
 from pep_tui.store import Conflict
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.screens.dialogs import ReasonDialog
 from pep_tui.tui.text import clean, literal
 
@@ -98,7 +99,7 @@ class QAQueueScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 class QARatingScreen(Screen[None]):
@@ -236,7 +237,7 @@ class QARatingScreen(Screen[None]):
             self.app.notify(str(exc), title="Rating not saved", severity="error")
             return
         self.app.notify("Rating saved.", timeout=3)
-        self.app.pop_screen()
+        go_back(self)
 
     def action_open_pep(self) -> None:
         """Read the PEP being rated."""
@@ -246,4 +247,4 @@ class QARatingScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back without saving the rating."""
-        self.app.pop_screen()
+        go_back(self)
