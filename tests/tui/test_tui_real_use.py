@@ -3,12 +3,13 @@ self-conflicts, dates in the past, the reasons and the PP+ safety net."""
 
 from __future__ import annotations
 
-from tui_helpers import burst, edit_field, editable_child, go_to_section, open_child_pep, stored, type_text
+from tui_helpers import burst, edit_field, editable_child, go_to_section, open_child_pep, stored, submitted, type_text
 
 from pep_tui.tui.screens.child import ChildScreen
 from pep_tui.tui.screens.children import ChildrenScreen
-from pep_tui.tui.screens.dialogs import PickDialog
+from pep_tui.tui.screens.dialogs import PickDialog, ReasonDialog
 from pep_tui.tui.screens.pep import PEPScreen
+from pep_tui.tui.screens.qa import QARatingScreen
 
 
 async def _switch_to_role_without(pilot, child_id: str) -> None:
@@ -67,3 +68,56 @@ async def test_a_burst_of_escapes_with_unsaved_edits_neither_crashes_nor_loses_t
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert stored(services, app.principal, summary, "tuitest.about")["summary"] == "Kept"
+
+
+async def test_returning_after_rating_from_the_pep_does_not_conflict_with_my_own_rating(make_app, tui_store):
+    """3 (training exercise 10): rate from the PEP, then return it: no conflict with my own save."""
+    services = tui_store.services
+    app = make_app("vs.head")
+    summary = editable_child(services, app.principal)
+    pep = submitted(services, app.principal, summary)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        await pilot.press("ctrl+g", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, QARatingScreen)
+        await pilot.press("1", "ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("ctrl+g", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        await type_text(pilot, "Targets need dates")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+    final = services.peps.get(app.principal, summary["child_id"], pep.id)
+    assert final.status.value == "returned", [str(n.message) for n in app._notifications]
+    assert final.return_reason == "Targets need dates"
+    assert final.qa_rating is not None
+
+
+async def test_a_real_conflict_on_return_keeps_the_typed_reason(make_app, tui_store, second_handle):
+    """3: someone else changed the PEP meanwhile: the return is refused and the reason is still there."""
+    services = tui_store.services
+    app = make_app("vs.head")
+    summary = editable_child(services, app.principal)
+    pep = submitted(services, app.principal, summary)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_child_pep(pilot, summary)
+        other = second_handle()
+        adviser = other.principal_for("vs.adviser")
+        other.qa.rate(adviser, summary["child_id"], pep.id, "green", {}, "fine", {}, expected_revision=pep.revision)
+        await pilot.press("ctrl+g", "t")
+        await pilot.pause()
+        await type_text(pilot, "Targets need dates")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        assert app.screen.query_one("#reason").text == "Targets need dates"
+        await pilot.press("ctrl+s")  # confirmed again, on the PEP as it now stands
+        await pilot.pause()
+        await pilot.pause()
+    final = services.peps.get(app.principal, summary["child_id"], pep.id)
+    assert final.status.value == "returned" and final.return_reason == "Targets need dates"

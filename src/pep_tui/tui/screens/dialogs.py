@@ -73,23 +73,27 @@ class ReasonDialog(Dialog[str | None]):
     ]
 
     def __init__(self, title: str, prompt: str, initial: str = "",
-                 empty_message: str = "A reason is needed: say what to change.") -> None:
+                 empty_message: str = "A reason is needed: say what to change.", notice: str = "") -> None:
+        """``notice`` is shown under the text box from the start (why the dialog is back, say)."""
         super().__init__(classes="dialog")
         self.title_text = title
         self.prompt = prompt
         self.initial = initial
         self.empty_message = empty_message
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Static(Text(self.prompt))
             yield TextArea(self.initial, id="reason", soft_wrap=True, tab_behavior="focus")
-            yield Static("", id="reason-error", classes="dialog-error")
+            yield Static(literal(self.notice, "bold"), id="reason-error", classes="dialog-error")
             yield Static(Text("ctrl+s confirm · esc cancel", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#reason", TextArea).focus()
+        area = self.query_one("#reason", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_confirm(self) -> None:
         """Confirm, refusing an empty reason."""

@@ -99,7 +99,26 @@ class PEPScreen(Screen[None]):
         self.update_status()
 
     def on_screen_resume(self) -> None:
+        if self.app.screen is not self:
+            return
+        self.take_my_own_changes()
         self.call_after_refresh(self._keep_focus_in_view)
+
+    def take_my_own_changes(self, anyone: bool = False) -> bool:
+        """Back from a screen that saved this PEP (a QA rating, a note): take the newer revision silently
+        when nothing is unsaved here and the last save was one's own, so the next action is not refused as
+        a conflict with oneself. ``anyone`` takes someone else's newer revision too (after telling the user)."""
+        if self.pep is None or self.dirty_forms:
+            return False
+        try:
+            latest = self.app.services.peps.get(self.app.principal, self.child_id, self.pep_id)
+        except PermissionDenied:
+            return False
+        if latest.revision == self.pep.revision or (latest.updated_by != self.app.principal.login and not anyone):
+            return False
+        self._read()
+        self.adopt(self.pep, rebuild=set())  # type: ignore[arg-type]
+        return True
 
     def _keep_focus_in_view(self) -> None:
         """Back from a dialog or the palette: if focus was left on a hidden tab (or nowhere), move it to

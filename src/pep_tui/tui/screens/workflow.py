@@ -72,10 +72,10 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
     app, workflow = screen.app, screen.app.workflow
     if workflow is None or screen.pep is None:
         return
+    screen.take_my_own_changes()
     principal, child_id, pep_id, revision = app.principal, screen.child_id, screen.pep_id, screen.pep.revision
     if action == "return" and reason is None:
-        app.push_screen(ReasonDialog("Return this PEP", "Why is it being returned? Say what needs to change."),
-                        lambda text: run_action(screen, "return", text) if text else None)
+        ask_return_reason(screen)
         return
     if action == "rate":
         from pep_tui.tui.screens.qa import QARatingScreen
@@ -104,7 +104,16 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
             result = workflow.start_next_term(principal, child_id)
         else:
             return
-    except (PermissionDenied, WorkflowError, Conflict) as exc:
+    except Conflict as exc:
+        # Someone else saved in between (one's own saves were taken above): show the PEP as it now stands
+        # and, for a return, bring the reason back as typed so nothing is lost.
+        screen.take_my_own_changes(anyone=True)
+        if action == "return" and reason:
+            ask_return_reason(screen, reason, notice=f"{exc} Check the PEP, then ctrl+s to return it.")
+        else:
+            app.notify(str(exc), title=f"Could not {ACTION_KEYS[action][1].lower()}", severity="error")
+        return
+    except (PermissionDenied, WorkflowError) as exc:
         app.notify(str(exc), title=f"Could not {ACTION_KEYS[action][1].lower()}", severity="error")
         return
     if action == "start":
@@ -116,6 +125,14 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
     app.notify(f"Done: {ACTION_KEYS[action][1].lower()}. The PEP is now {result.status.label.lower()}.", timeout=3)
     screen._read()
     screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
+
+
+def ask_return_reason(screen: PEPScreen, initial: str = "", notice: str = "") -> None:
+    """Ask why the PEP is being returned (keeping ``initial``, what was typed before a refusal)."""
+    screen.app.push_screen(
+        ReasonDialog("Return this PEP", "Why is it being returned? Say what needs to change.", initial,
+                     notice=notice),
+        lambda text: run_action(screen, "return", text) if text else None)
 
 
 def confirm_correction(screen: PEPScreen) -> None:
