@@ -121,3 +121,50 @@ async def test_a_real_conflict_on_return_keeps_the_typed_reason(make_app, tui_st
         await pilot.pause()
     final = services.peps.get(app.principal, summary["child_id"], pep.id)
     assert final.status.value == "returned" and final.return_reason == "Targets need dates"
+
+
+async def _about_field(pilot, app, services, path: str):
+    summary = editable_child(services, app.principal)
+    screen = await open_child_pep(pilot, summary)
+    form = await go_to_section(pilot, screen, "tuitest.about")
+    editor = form.find_editor(path)
+    editor.focus_input()
+    await pilot.pause()
+    return summary, screen, editor
+
+
+async def test_type_ahead_keeps_every_key_in_order(make_app, tui_store):
+    """5: ``End C-u 1 5 5`` sent as one burst replaces the field with 155; ten Backspaces delete ten."""
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _summary, _screen, editor = await _about_field(pilot, app, services, "summary")
+        editor.input.value = "good at maths"
+        await pilot.pause()
+        await burst(pilot, "end", "ctrl+u", "1", "5", "5")
+        assert editor.input.value == "155"
+        editor.input.value = "abcdefghijklmnop"
+        await pilot.pause()
+        await burst(pilot, "end", *["backspace"] * 10)
+        assert editor.input.value == "abcdef"
+
+
+async def test_an_emptied_number_is_refused_not_saved_as_zero(make_app, full_store):
+    """5: clearing a number that had a value names the field; it is never saved silently as 0."""
+    services = full_store.services
+    app = make_app("dt.harbourside", opened=full_store)
+    section, field = "shared.attendance", "sessions_unauthorised_absence"
+    summary = editable_child(services, app.principal)
+    pep = services.peps.get(app.principal, summary["child_id"], summary["current_pep_id"])
+    data = {**pep.section(section), "sessions_possible": 100, "sessions_present": 80, field: 12}
+    services.peps.save_section(app.principal, summary["child_id"], pep.id, section, data, expected_revision=pep.revision)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        form = await go_to_section(pilot, screen, section)
+        editor = form.find_editor(field)
+        editor.focus_input()
+        await pilot.pause()
+        await burst(pilot, "end", "ctrl+u", "ctrl+s")
+        assert stored(services, app.principal, summary, section)[field] == 12
+        assert editor.has_class("-invalid")
+        assert screen.dirty_forms

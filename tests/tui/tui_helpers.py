@@ -48,6 +48,11 @@ async def burst(pilot: Any, *keys: str, settle: int = 3) -> None:
         app._driver.send_message(event)
     for _ in range(settle):
         await pilot.pause()
+    for _ in range(200):  # until every key has been handled (the app hands them on one at a time)
+        if not getattr(app, "_key_backlog", None) and getattr(app, "_key_in_flight", None) is None:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
 
 
 OPEN = ("in_progress", "returned", "not_started")

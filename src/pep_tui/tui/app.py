@@ -21,6 +21,7 @@ from pep_tui.tui.commands import (
     PluginCommandsProvider,
     screen_commands,
 )
+from pep_tui.tui.ordered_keys import OrderedKeysMixin
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
@@ -28,7 +29,7 @@ from pep_tui.tui.widgets.identity import IdentityBar
 PLAIN_THEME = "ansi-dark"
 
 
-class PepApp(App[None]):
+class PepApp(OrderedKeysMixin, App[None]):
     """Keyboard-first PEP work. Every action has a key (with an id, remappable) and a palette entry."""
 
     CSS_PATH = "app.tcss"

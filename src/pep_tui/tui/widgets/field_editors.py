@@ -174,6 +174,10 @@ class FieldEditor(Editor):
         if not text.strip():
             if info.kind == "text" and not info.optional and not info.required:
                 return ""
+            if info.kind in ("int", "float") and not info.optional and self.initial is not None:
+                # the model would fill in its default (often 0): a cleared count must not become 0 silently
+                problems.append((self.path, "a number is needed here (type 0 if there were none)"))
+                return OMIT
             return None if info.optional and not info.required else OMIT
         try:
             if info.kind == "date":
