@@ -3,7 +3,17 @@ self-conflicts, dates in the past, the reasons and the PP+ safety net."""
 
 from __future__ import annotations
 
-from tui_helpers import burst, edit_field, editable_child, go_to_section, open_child_pep, stored, submitted, type_text
+from tui_helpers import (
+    burst,
+    edit_field,
+    editable_child,
+    go_to_section,
+    key_event,
+    open_child_pep,
+    stored,
+    submitted,
+    type_text,
+)
 
 from pep_tui.tui.screens.child import ChildScreen
 from pep_tui.tui.screens.children import ChildrenScreen
@@ -168,3 +178,20 @@ async def test_an_emptied_number_is_refused_not_saved_as_zero(make_app, full_sto
         assert stored(services, app.principal, summary, section)[field] == 12
         assert editor.has_class("-invalid")
         assert screen.dirty_forms
+
+
+async def test_a_paste_containing_escape_keeps_its_place_among_typed_keys(make_app, tui_store):
+    """7: `` PP `` typed, then a paste with ESC sequences, then more keys: stored in that order."""
+    from textual import events
+
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _summary, _screen, editor = await _about_field(pilot, app, services, "strengths")
+        editor.input.text = ""
+        await pilot.pause()
+        for key in ("space", "P", "P", "space"):
+            app._driver.send_message(key_event(key))
+        app._driver.send_message(events.Paste("\x1b[31mQQ\x1b[0m RR"))
+        await burst(pilot, "space", "S")
+        assert editor.input.text == " PP \x1b[31mQQ\x1b[0m RR S"
