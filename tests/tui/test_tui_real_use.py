@@ -3,6 +3,7 @@ self-conflicts, dates in the past, the reasons and the PP+ safety net."""
 
 from __future__ import annotations
 
+from conftest import screen_text
 from tui_helpers import (
     burst,
     edit_field,
@@ -195,3 +196,71 @@ async def test_a_paste_containing_escape_keeps_its_place_among_typed_keys(make_a
         app._driver.send_message(events.Paste("\x1b[31mQQ\x1b[0m RR"))
         await burst(pilot, "space", "S")
         assert editor.input.text == " PP \x1b[31mQQ\x1b[0m RR S"
+
+
+# --- 8: what the family, the young person and the carer see ------------------------------------------
+
+
+def _child_with_family(services):
+    vs = services.principal_for("vs.head")
+    for summary in services.children.list(vs):
+        if summary.get("family_access") and summary.get("carer") and summary.get("school_name"):
+            return summary
+    raise AssertionError("the sample has no child with family access, a carer and a school")
+
+
+def test_a_parent_cannot_see_the_placement_until_the_social_worker_decides(tui_store):
+    import pytest
+
+    from pep_tui.services import PermissionDenied
+
+    services = tui_store.services
+    summary = _child_with_family(services)
+    parent = services.principal_for(summary["family_access"][0])
+    child = services.children.get(services.principal_for("vs.head"), summary["child_id"])
+    carer_name = services.store.get_staff(child.carer).display_name
+
+    def seen() -> str:
+        listed = next(s for s in services.children.list(parent) if s["child_id"] == child.id)
+        return repr(listed) + repr(services.children.facts(parent, child.id))
+
+    assert child.carer not in seen() and carer_name not in seen() and child.school_name not in seen()
+    assert (child.upn or "UPN?") not in seen()
+    with pytest.raises(PermissionDenied):  # the family cannot decide it for themselves
+        services.children.set_family_sees_placement(parent, child.id, True, expected_revision=child.revision)
+    with pytest.raises(PermissionDenied):
+        services.children.update(parent, child.id, {"family_sees_placement": True}, expected_revision=child.revision)
+    other_sw = next(m for m in services.store.list_staff() if "social_worker" in m.roles and m.login != child.social_worker)
+    with pytest.raises(PermissionDenied):  # nor another social worker
+        services.children.set_family_sees_placement(services.principal_for(other_sw.login, "social_worker"), child.id,
+                                                    True, expected_revision=child.revision)
+    sw = services.principal_for(child.social_worker, "social_worker")
+    services.children.set_family_sees_placement(sw, child.id, True, expected_revision=child.revision)
+    assert carer_name in seen() and child.school_name in seen()
+    assert (child.upn or "UPN?") not in seen()  # identifiers stay with staff
+
+
+async def test_parent_young_person_and_carer_views_show_nothing_of_the_placement(make_app, tui_store, snapshot):
+    """Snapshots at 80x24: the family's, the young person's and the carer's child screens."""
+    services = tui_store.services
+    vs = services.principal_for("vs.head")
+    everyone = [services.children.get(vs, s["child_id"]) for s in services.children.list(vs)]
+    family_child = services.children.get(vs, _child_with_family(services)["child_id"])
+    own_child = next(c for c in everyone if c.young_person_login and c.carer)
+    placed_child = next(c for c in everyone if c.carer and c.school_name)
+    for login, role, child, name in ((family_child.family_access[0], "parent", family_child, "parent"),
+                                     (own_child.young_person_login, "child", own_child, "young_person"),
+                                     (placed_child.carer, "carer", placed_child, "carer")):
+        app = make_app(login, role)
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.open_child(child.id)
+            await pilot.pause()
+            await pilot.pause()
+            assert isinstance(app.screen, ChildScreen)
+            text = screen_text(app)
+            for secret in (child.upn, child.iro, child.carer, child.young_person_login, child.social_worker):
+                assert not secret or secret not in text, (name, secret)
+            if role == "parent":
+                assert services.store.get_staff(child.carer).display_name not in text
+                assert child.school_name not in text
+            snapshot(app, f"child_{name}_80x24")

@@ -7,13 +7,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from pep_tui.domain import Child, new_id
-from pep_tui.plugins.api import Capability
+from pep_tui.plugins.api import Capability, ScopeKind
 from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
+from pep_tui.services.family_view import placement_visible, redact_summary, sees_staff_fields
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
+
+#: special educational needs in plain words
+SEN_WORDS = {"none": "none", "sen_support": "SEN support at school", "ehcp": "an education, health and care plan",
+             "under_assessment": "being assessed for an EHC plan"}
 
 
 class ChildService:
@@ -31,7 +36,9 @@ class ChildService:
         """
         require(self.ctx.registry, principal, Capability.VIEW_CHILD)
         summaries = self.ctx.store.summaries(with_facts=with_facts)
-        return [s for s in summaries.values() if summary_in_scope(self.ctx.registry, principal, s)]
+        registry = self.ctx.registry
+        return [redact_summary(registry, principal, s) for s in summaries.values()
+                if summary_in_scope(registry, principal, s)]
 
     def record(self, principal: Principal, child_id: str) -> ChildRecord:
         """A child with their PEPs; refused (without reading data out) if out of scope."""
@@ -79,4 +86,61 @@ class ChildService:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None
         if "family_access" in changes:
             require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, record.child)
+        if "family_sees_placement" in changes:
+            self._may_decide_placement(principal, record.child)
         return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role, sorted(changes))
+
+    def _may_decide_placement(self, principal: Principal, child: Child) -> None:
+        require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, child)
+        role = role_of(self.ctx.registry, principal)
+        mine = role.scope is ScopeKind.CASELOAD and child.social_worker == principal.login
+        if not (mine or role.scope is ScopeKind.ALL):
+            raise PermissionDenied("only the child's social worker or the Virtual School decides what the family "
+                                   "may see of the placement")
+
+    def set_family_sees_placement(self, principal: Principal, child_id: str, visible: bool,
+                                  expected_revision: int) -> Child:
+        """Record the social worker's decision on whether the family may see where and with whom the child
+        lives (carer, placement, school). Only the child's social worker or the Virtual School may; audited."""
+        record = self.record(principal, child_id)
+        self._may_decide_placement(principal, record.child)
+        updated = record.child.model_copy(update={"family_sees_placement": bool(visible)})
+        return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role,
+                                         ["family_sees_placement"])
+
+    def facts(self, principal: Principal, child_id: str) -> list[tuple[str, str]]:
+        """The child's key facts as this principal may see them, in plain words: people by name (never a
+        login), and for the family nothing of the placement until the social worker has decided so."""
+        from pep_tui.domain import year_group, year_group_label
+
+        child = self.record(principal, child_id).child
+        registry = self.ctx.registry
+        staff = sees_staff_fields(registry, principal)
+        placement = placement_visible(registry, principal, child.family_sees_placement)
+
+        def name(login: str | None) -> str:
+            if not login:
+                return "-"
+            member = self.ctx.store.get_staff(login)
+            return member.display_name if member is not None else (login if staff else "-")
+
+        rows: list[tuple[str, str]] = [
+            ("Name", child.display_name),
+            ("Born", child.date_of_birth.strftime("%d %b %Y")),
+            ("Year", year_group_label(year_group(child.date_of_birth, self.ctx.today()))),
+        ]
+        if placement:
+            rows.append(("School", child.school_name or "-"))
+        if staff:
+            rows += [("UPN", child.upn or "-"), ("On roll", "yes" if child.on_roll else "NO")]
+        rows.append(("SEN", SEN_WORDS.get(child.sen_status.value, child.sen_status.value.replace("_", " "))))
+        if staff:
+            rows.append(("In care since", child.date_entered_care.strftime("%d %b %Y") if child.date_entered_care else "-"))
+        rows.append(("Social worker", name(child.social_worker)))
+        if placement:
+            rows.append(("Designated teacher", name(child.designated_teacher)))
+        if staff:  # the carer's own screen and the young person's do not need the placement spelt out
+            rows.append(("Carer", name(child.carer)))
+        if staff:
+            rows.append(("IRO", name(child.iro)))
+        return rows

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pep_tui.domain import year_group_label
 from pep_tui.plugins.api import Capability
 from pep_tui.services import PermissionDenied, WorkflowError, can
 from pep_tui.tui.cohort_view import STATUS_WORDS
@@ -29,7 +30,7 @@ def pep_line(pep: PEP, current: bool) -> Text:
     """One PEP in the history list."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{pep.term_ref.label:<17}", style="bold" if current else "")
-    text.append(f" {clean(pep.stage):<11} Y{pep.year_group:<3}")
+    text.append(f" {year_group_label(pep.year_group):<16}")
     status = STATUS_WORDS.get(pep.status.value, pep.status.value)
     text.append(f" {status:<12}", style="bold" if pep.status.value == "returned" else "")
     text.append(f" rev {pep.revision:<3}")
@@ -100,14 +101,15 @@ class ChildScreen(Screen[None]):
         facts.add_column(style="bold", no_wrap=True)
         facts.add_column(ratio=1)
         summary = next((s for s in services.children.list(principal) if s["child_id"] == self.child_id), {})
-        facts.add_row("Name", literal(child.display_name, "bold"), "Born", Text(child.date_of_birth.strftime("%d %b %Y")))
-        facts.add_row("Year", literal(summary.get("year_label") or "-"), "UPN", literal(child.upn or "-"))
-        facts.add_row("School", literal(child.school_name or "-"), "On roll", Text("yes" if child.on_roll else "NO"))
-        facts.add_row("SEN", literal(child.sen_status.value.replace("_", " ")), "In care since",
-                      Text(child.date_entered_care.strftime("%d %b %Y") if child.date_entered_care else "-"))
-        facts.add_row("Social worker", literal(child.social_worker or "-"), "Designated teacher",
-                      literal(child.designated_teacher or "-"))
-        facts.add_row("Carer", literal(child.carer or "-"), "IRO", literal(child.iro or "-"))
+        # what this role may see, from the services: the family sees nothing of the placement unless the
+        # social worker has decided so; people by name, never by login
+        shown = services.children.facts(principal, self.child_id)
+        for index in range(0, len(shown), 2):
+            pair = shown[index:index + 2]
+            cells: list[Any] = []
+            for label, value in pair:
+                cells += [label, literal(value, "bold" if label == "Name" else "")]
+            facts.add_row(*cells)
         self.query_one("#child-facts", Static).update(facts)
         due = Text()
         if summary.get("next_due"):
