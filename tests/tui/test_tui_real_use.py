@@ -264,3 +264,66 @@ async def test_parent_young_person_and_carer_views_show_nothing_of_the_placement
                 assert services.store.get_staff(child.carer).display_name not in text
                 assert child.school_name not in text
             snapshot(app, f"child_{name}_80x24")
+
+
+# --- 4: dates that must lie ahead, or within the PEP's term -------------------------------------------
+
+
+def test_a_target_review_date_in_2020_is_an_error_naming_the_field(full_store):
+    from datetime import date
+
+    from pep_tui.plugins.api import Severity
+
+    services = full_store.services
+    dt = services.principal_for("dt.harbourside")
+    summary = editable_child(services, dt)
+    pep = services.peps.get(dt, summary["child_id"], summary["current_pep_id"])
+    targets = pep.section("shared.targets") or {"targets": []}
+    target = {"id": "t_old", "area": "academic", "need": "Reading", "description": "Read a chapter book",
+              "success_measure": "Reads aloud", "owner": "Teacher", "actions": "Daily reading", "frequency": "daily",
+              "review_date": date(2020, 1, 1).isoformat()}
+    pep = services.peps.save_section(dt, summary["child_id"], pep.id, "shared.targets",
+                                     {**targets, "targets": [*targets.get("targets", []), target]},
+                                     expected_revision=pep.revision)
+    meeting = {**pep.section("shared.meeting"), "meeting_date": "2020-01-01"}
+    services.peps.save_section(dt, summary["child_id"], pep.id, "shared.meeting", meeting, expected_revision=pep.revision)
+    findings = services.peps.validate(dt, summary["child_id"], pep.id)
+    index = len(targets.get("targets", []))
+    review = [f for f in findings if f.field == f"targets.{index}.review_date" and f.severity is Severity.ERROR]
+    assert review and "01 Jan 2020" in review[0].message
+    assert any(f.field == "meeting_date" and f.severity is Severity.ERROR and "outside" in f.message for f in findings)
+
+
+async def test_the_iro_note_refuses_a_review_date_that_has_passed(full_store):
+    from datetime import date
+
+    import pytest
+
+    from pep_tui.services import InvalidInput
+    from pep_tui.tui.app import PepApp
+    from pep_tui.tui.screens.dialogs import NoteDialog
+
+    services = full_store.services
+    iro = services.principal_for("iro.ivy")
+    summary = next(s for s in services.children.list(iro) if s["current_pep_id"])
+    pep = services.peps.get(iro, summary["child_id"], summary["current_pep_id"])
+    with pytest.raises(InvalidInput, match="has passed"):
+        services.workflow.add_review_note(iro, summary["child_id"], pep.id, "Check phonics", pep.revision,
+                                          review_date=date(2020, 1, 1))
+    app = PepApp(full_store, iro)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_child(summary["child_id"])
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press("ctrl+g", "i")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        await type_text(pilot, "Check phonics")
+        await pilot.press("tab")
+        await type_text(pilot, "01/01/2020")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteDialog)
+        assert "has passed" in screen_text(app) and "Check phonics" in screen_text(app)

@@ -324,6 +324,9 @@ class WorkflowService:
         if pep.superseded_by is not None:
             raise WorkflowError("this PEP has been superseded; add the note to the newer revision")
         text = _clean_text(note, "note", spec.title)
+        if review_date is not None and review_date < self.ctx.today():
+            raise InvalidInput(spec.title, [FieldProblem(
+                "review_date", f"{review_date:%d %b %Y} has passed; give the date of the next review (or none)")])
         stored = pep.section(REVIEW_NOTE_SECTION)
         entry = {"note": text, "review_date": review_date.isoformat() if review_date else None,
                  "written_by": principal.login, "written_on": self.ctx.today().isoformat()}

@@ -120,11 +120,13 @@ class NoteDialog(Dialog[tuple[str, date | None] | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]
 
-    def __init__(self, title: str, prompt: str, date_label: str) -> None:
+    def __init__(self, title: str, prompt: str, date_label: str, not_before: date | None = None) -> None:
+        """``not_before``: the earliest date accepted (today, for a date that must lie ahead)."""
         super().__init__(classes="dialog")
         self.title_text = title
         self.prompt = prompt
         self.date_label = date_label
+        self.not_before = not_before
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -151,6 +153,8 @@ class NoteDialog(Dialog[tuple[str, date | None] | None]):
         typed = self.query_one("#note-date", Input).value.strip()
         try:
             when = parse_date(typed) if typed else None
+            if when is not None and self.not_before is not None and when < self.not_before:
+                raise FieldInputError(f"{when:%d %b %Y} has passed; give a date from {self.not_before:%d %b %Y}")
         except FieldInputError as exc:
             error.update(literal(f"{self.date_label}: {exc}", "bold"))
             self.query_one("#note-date", Input).focus()

@@ -173,7 +173,8 @@ def ask_review_note(screen: PEPScreen) -> None:
     screen.app.push_screen(
         NoteDialog("Note for the next care-plan review",
                    "What should the review look at in the child's education? The note is added to this PEP "
-                   "and cannot be changed afterwards.", "Review date (optional)"),
+                   "and cannot be changed afterwards.", "Review date (optional)",
+                   not_before=screen.app.services.ctx.today()),
         lambda answer: add_review_note(screen, *answer) if answer else None)
 
 
