@@ -327,3 +327,24 @@ async def test_the_iro_note_refuses_a_review_date_that_has_passed(full_store):
         await pilot.pause()
         assert isinstance(app.screen, NoteDialog)
         assert "has passed" in screen_text(app) and "Check phonics" in screen_text(app)
+
+
+async def test_the_return_reason_reads_in_full_at_80_columns_and_in_findings_and_audit(make_app, tui_store):
+    """6: the whole reason is on the PEP screen at 80x24, first in the findings, and in the audit trail."""
+    services = tui_store.services
+    vs = services.principal_for("vs.head")
+    dt_app = make_app("dt.harbourside")
+    summary = editable_child(services, dt_app.principal)
+    pep = submitted(services, dt_app.principal, summary)
+    reason = "Targets need review dates and the attendance section is missing this term's figures"
+    services.workflow.return_pep(vs, summary["child_id"], pep.id, reason, expected_revision=pep.revision)
+    summary = next(s for s in services.children.list(dt_app.principal) if s["child_id"] == summary["child_id"])
+    async with dt_app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        assert " ".join(reason.split()[-4:]) in " ".join(screen_text(dt_app).split())
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        first = screen.query_one("#findings").get_option_at_index(0)
+        assert reason in str(first.prompt)
+    events = services.audit.for_child(vs, summary["child_id"])
+    assert any(e.action == "pep.return" and e.detail.get("reason") == reason for e in events)

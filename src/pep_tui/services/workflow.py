@@ -224,7 +224,7 @@ class WorkflowService:
         if pep.superseded_by is not None or pep.status not in AWAITING_STATUSES:
             raise WorkflowError(f"only a submitted PEP can be returned; this one is {pep.status.label.lower()}")
         return self._sign(principal, pep, "return", expected_revision, note=text, status=PEPStatus.RETURNED,
-                          return_reason=text)
+                          detail={"reason": text}, return_reason=text)
 
     # --- next term and corrections ------------------------------------------------------------
 

@@ -235,7 +235,8 @@ class AuditScreen(Screen[None]):
         for event in reversed(self.events[-500:]):
             table.add_row(
                 Text(event.at.strftime("%Y-%m-%d %H:%M")), literal(event.actor), literal(event.role),
-                literal(event.action), literal(event.section_id or "-"),
+                literal(event.action + (f": {event.detail['reason']}" if event.detail.get("reason") else "")),
+                literal(event.section_id or "-"),
                 Text(f"{event.old_revision or 0}→{event.new_revision or 0}"),
             )
         with VerticalScroll(id="audit-body", can_focus=True):

@@ -76,6 +76,7 @@ class PEPScreen(Screen[None]):
             return
         yield self.app.identity_bar()
         yield Static(self._title(), id="pep-title")
+        yield Static(self._return_reason(), id="pep-return-reason", classes="-empty" if not self._return_reason() else "")
         with TabbedContent(id="sections"):
             for state in self.states:
                 yield TabPane(Content.from_rich_text(self._tab_label(state)), id=pane_id(state.spec.id))
@@ -145,9 +146,20 @@ class PEPScreen(Screen[None]):
             text.append(" · correction of an approved PEP", style="bold")
         if not any(s.editable for s in self.states):
             text.append(" · read only", style="dim")
-        if pep.return_reason and pep.status.value == "returned":
-            text.append(" · returned: ", style="bold")
-            text.append(clean(pep.return_reason))
+        return text
+
+    def _return_reason(self) -> Text:
+        """Why the PEP was returned, by whom and when: wrapped on its own lines, readable at 80 columns."""
+        pep = self.pep
+        if pep is None or not pep.return_reason or pep.status.value != "returned":
+            return Text()
+        step = next((s for s in reversed(pep.sign_offs) if s.step == "return"), None)
+        text = Text("Returned", style="bold")
+        if step is not None:
+            member = self.app.services.store.get_staff(step.by)
+            text.append(f" by {clean(member.display_name if member else step.by)} on {step.at:%d %b %Y}")
+        text.append(": ", style="bold")
+        text.append(clean(pep.return_reason, newlines=True))
         return text
 
     def _tab_label(self, state: SectionState) -> Text:
@@ -310,6 +322,9 @@ class PEPScreen(Screen[None]):
             if form.section_id in rebuild or not form.dirty:
                 self.build_form(form.section_id, focus=form.section_id in rebuild)
         self.query_one("#pep-title", Static).update(self._title())
+        reason = self._return_reason()
+        self.query_one("#pep-return-reason", Static).update(reason)
+        self.query_one("#pep-return-reason", Static).set_class(not reason, "-empty")
         self.refresh_findings()
         self.update_status()
 
