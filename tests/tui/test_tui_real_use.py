@@ -348,3 +348,52 @@ async def test_the_return_reason_reads_in_full_at_80_columns_and_in_findings_and
         assert reason in str(first.prompt)
     events = services.audit.for_child(vs, summary["child_id"])
     assert any(e.action == "pep.return" and e.detail.get("reason") == reason for e in events)
+
+
+# --- 9: filters and queues ---------------------------------------------------------------------------
+
+
+def test_the_year_as_shown_filters_and_a_digit_does_not_match_upns(tui_store):
+    from pep_tui.sample import SAMPLE_TODAY
+    from pep_tui.tui.cohort_view import CohortView
+
+    summaries = tui_store.services.children.list(tui_store.services.principal_for("vs.head"))
+    view = CohortView(summaries, SAMPLE_TODAY)
+    for typed in ("y4", "Y4", "4"):
+        view.set_query(typed)
+        shown = {view.summary(i)["year_group"] for i in range(len(view))}
+        assert shown == {4}, typed
+    view.set_query("9")
+    assert {view.summary(i)["year_group"] for i in range(len(view))} == {9}
+    upn = next(s["upn"] for s in summaries if s.get("upn"))
+    view.set_query(upn[:6])
+    assert any(view.summary(i)["upn"] == upn for i in range(len(view)))
+
+
+async def test_the_qa_queue_keeps_its_place_after_a_rating_and_does_not_wrap(make_app, tui_store):
+    from pep_tui.tui.screens.qa import QAQueueScreen
+
+    services = tui_store.services
+    app = make_app("vs.head")
+    dt = services.principal_for("dt.harbourside")
+    for summary in [s for s in services.children.list(dt) if s["current_status"] in ("in_progress", "returned")][:3]:
+        submitted(services, dt, summary)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        queue = app.screen
+        assert isinstance(queue, QAQueueScreen) and len(queue.rows) >= 3
+        await pilot.press("up", "k")  # at the top: stays there, never wraps to the last row
+        assert queue.query_one("#queue").highlighted == 0
+        await pilot.press("j", "down")
+        chosen = queue.rows[2]["child_id"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QARatingScreen)
+        school = services.children.get(app.principal, chosen).school_name
+        assert not school or school[:20] in screen_text(app)  # the school tells two same-named children apart
+        await pilot.press("1", "ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is queue
+        assert queue.rows[queue.query_one("#queue").highlighted]["child_id"] == chosen

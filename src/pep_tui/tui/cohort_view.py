@@ -76,6 +76,18 @@ SORT_KEYS: tuple[SortKey, ...] = (
 )
 
 
+def _word_test(word: str) -> Any:
+    """How one typed word matches a child: a year number ("9", "y9") only that year; four or more
+    characters may also match the UPN; anything else, any part of name, school, year or status."""
+    number = word[1:] if word[:1] == "y" and word[1:].isdigit() else word
+    if number.isdigit() and len(number) <= 2:
+        token = f" y{int(number)} "
+        return lambda hay, _upn: token in " " + hay
+    if len(word) >= 4:
+        return lambda hay, upn: word in hay or word in upn
+    return lambda hay, _upn: word in hay
+
+
 class CohortView:
     """The rows on show: summaries in scope → saved filter → typed query → sort order.
 
@@ -99,13 +111,16 @@ class CohortView:
     def load(self, summaries: Sequence[dict[str, Any]]) -> None:
         """Replace the summaries (after a save or a reload), keeping query, filter and sort."""
         self.summaries = list(summaries)
+        # The year as the Year column shows it ("y9") is a word of its own; a UPN is matched only by a
+        # typed word of four or more characters, so "9" finds Year 9, not every UPN with a 9 in it.
         self._hay = [
             " ".join(
-                clean(s.get(k) or "").lower()
-                for k in ("name", "school_name", "year_label", "upn", "stage", "current_status")
-            )
+                [clean(s.get(k) or "").lower() for k in ("name", "school_name", "year_label", "current_status")]
+                + ([f"y{s['year_group']}"] if isinstance(s.get("year_group"), int) else [])
+            ) + " "
             for s in self.summaries
         ]
+        self._upns = [clean(s.get("upn") or "").lower() for s in self.summaries]
         self._names = [tuple(clean(s.get("name") or "").lower().split()) for s in self.summaries]
         self._rebuild_base()
 
@@ -122,9 +137,10 @@ class CohortView:
         if not words:
             self.rows = self._base
             return
-        hay, names = self._hay, self._names
+        hay, names, upns = self._hay, self._names, self._upns
         pool = previous if previous is not None else self._base
-        found = [i for i in pool if all(w in hay[i] for w in words)]
+        tests = [_word_test(w) for w in words]
+        found = [i for i in pool if all(test(hay[i], upns[i]) for test in tests)]
         # Children whose name has a word starting with each typed word come first ("yasmin p" finds
         # Yasmin Puddleby before Yasmin Brightwater of Moorland Primary), each part in the sort order.
         first = [i for i in found if all(any(n.startswith(w) for n in names[i]) for w in words)]

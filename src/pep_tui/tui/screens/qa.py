@@ -17,6 +17,7 @@ from pep_tui.store import Conflict
 from pep_tui.tui.navigation import go_back
 from pep_tui.tui.screens.dialogs import ReasonDialog
 from pep_tui.tui.text import clean, literal
+from pep_tui.tui.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from pep_tui.tui.app import PepApp
@@ -46,7 +47,7 @@ class QAQueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.app.identity_bar()
         yield Label("", id="queue-title")
-        yield OptionList(id="queue")
+        yield KeyList(id="queue")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,7 +55,8 @@ class QAQueueScreen(Screen[None]):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        if self.app.screen is self:
+            self.action_reload()
 
     def action_reload(self) -> None:
         """Read the queue again."""
@@ -64,6 +66,8 @@ class QAQueueScreen(Screen[None]):
             self.app.notify(str(exc), title="QA queue", severity="error")
             self.rows = []
         options = self.query_one("#queue", OptionList)
+        # stay on the child in view (after a rating the queue is read again): never back to row 1
+        keep = self._selected() if getattr(self, "rows_shown", None) else None
         options.clear_options()
         for index, row in enumerate(self.rows):
             line = Text(no_wrap=True, overflow="ellipsis")
@@ -74,14 +78,20 @@ class QAQueueScreen(Screen[None]):
             line.append(f" {clean(row.get('year_label') or ''):<10} {clean(row.get('school_name') or '-')}")
             options.add_option(Option(line, id=str(index)))
         if self.rows:
-            options.highlighted = 0
+            same = [i for i, r in enumerate(self.rows) if keep is not None and r.get("child_id") == keep.get("child_id")]
+            options.highlighted = same[0] if same else (min(self._last_index, len(self.rows) - 1) if keep else 0)
+        self.rows_shown = True
         self.query_one("#queue-title", Label).update(
             Text(f"QA queue: {len(self.rows)} PEP(s) submitted and awaiting quality assurance (enter rates)", style="bold"))
         options.focus()
 
+    _last_index = 0
+
     def _selected(self) -> dict[str, Any] | None:
         index = self.query_one("#queue", OptionList).highlighted
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        if index is not None:
+            self._last_index = index
+        return self.rows[index] if index is not None and index < len(getattr(self, "rows", [])) else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         row = self.rows[int(event.option.id or 0)]
@@ -151,6 +161,9 @@ class QARatingScreen(Screen[None]):
             return
         self.sections = [(s.spec.id, s.spec.title) for s in states]
         title = literal(record.child.display_name, "bold")
+        if record.child.school_name:  # two children of the same name are told apart by their school
+            title.append(" · ")
+            title.append(literal(record.child.school_name))
         title.append(f" · {self.pep.term_ref.label} PEP · {self.pep.status.label}")
         self.query_one("#qa-title", Static).update(title)
         legend = Text("Rate: ", style="bold")
