@@ -397,3 +397,35 @@ async def test_the_qa_queue_keeps_its_place_after_a_rating_and_does_not_wrap(mak
         await pilot.pause()
         assert app.screen is queue
         assert queue.rows[queue.query_one("#queue").highlighted]["child_id"] == chosen
+
+
+# --- limited terminals ----------------------------------------------------------------------------------
+
+
+async def test_limited_terminals_get_the_plain_theme_and_ticks_read_without_colour(make_app, tui_store, monkeypatch):
+    from pep_tui.tui.app import PLAIN_THEME
+    from pep_tui.tui.terminal import TickBox, limited_terminal
+
+    for term in ("linux", "vt100", "dumb"):
+        assert limited_terminal({"TERM": term})
+    assert limited_terminal({"TERM": "xterm-256color", "NO_COLOR": "1"})
+    assert not limited_terminal({"TERM": "xterm-256color"})
+    monkeypatch.setenv("TERM", "vt100")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    summary = editable_child(services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.plain and app.theme == PLAIN_THEME
+        screen = await open_child_pep(pilot, summary)
+        form = await go_to_section(pilot, screen, "tuitest.about")
+        box = form.find_editor("views_heard").input
+        assert isinstance(box, TickBox)
+        box.value = False
+        box.focus()
+        form.scroll_to_widget(box, animate=False)
+        await pilot.pause()
+        assert "[ ]" in screen_text(app) and "▐" not in screen_text(app)
+        box.value = True
+        await pilot.pause()
+        assert "[x]" in screen_text(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from importlib import import_module
 from typing import Any, ClassVar
@@ -23,6 +24,7 @@ from pep_tui.tui.commands import (
 )
 from pep_tui.tui.ordered_keys import OrderedKeysMixin
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
+from pep_tui.tui.terminal import limited_terminal
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
 
@@ -57,7 +59,7 @@ class PepApp(OrderedKeysMixin, App[None]):
     ]
 
     def __init__(self, opened: Opened, principal: Principal, **kwargs: Any) -> None:
-        plain = opened.settings.theme == "plain"
+        plain = opened.settings.theme == "plain" or limited_terminal(os.environ)
         super().__init__(ansi_color=True if plain else None, **kwargs)
         self.opened = opened
         self.services = opened.services

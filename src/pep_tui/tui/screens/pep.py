@@ -270,7 +270,7 @@ class PEPScreen(Screen[None]):
         text.append(f" · {done}/{len(self.states)} sections complete")
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
         if errors:
-            text.append(f" · {errors} errors", style="bold")
+            text.append(f" · {errors} error{'s' if errors != 1 else ''}", style="bold")
         self.query_one("#pep-status", Static).update(text)
         for state in self.states:
             with contextlib.suppress(Exception):  # a tab not yet mounted

@@ -26,6 +26,7 @@ from pep_tui.tui.forms import (
     parse_number,
     to_text,
 )
+from pep_tui.tui.terminal import TickBox
 from pep_tui.tui.text import clean, literal
 
 Problems = list[tuple[str, str]]
@@ -115,7 +116,7 @@ class FieldEditor(Editor):
             label.append("\n")
             label.append(clean(hint), style="dim")
         if info.kind == "bool":
-            yield Checkbox(literal(info.label), bool(self.initial), classes="field-input")
+            yield TickBox(literal(info.label), bool(self.initial), classes="field-input")
             if hint:
                 yield Static(literal(hint, "dim"), classes="field-help")
         else:
