@@ -155,13 +155,12 @@ class PepApp(OrderedKeysMixin, App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the screen in view."""
-        from pep_tui.tui.screens.help import HelpScreen, binding_rows
+        from pep_tui.tui.screens.help import HelpScreen, binding_rows, screen_title
 
         if isinstance(self.screen, HelpScreen):  # F1 again closes it
             self.screen.dismiss(None)
             return
-        title = type(self.screen).__name__.removesuffix("Screen") or "pep-tui"
-        self.push_screen(HelpScreen(title, binding_rows(self.screen)))
+        self.push_screen(HelpScreen(screen_title(self.screen), binding_rows(self.screen)))
 
     def action_qa_queue(self) -> None:
         """The Virtual School's QA queue."""

@@ -19,6 +19,7 @@ from pep_tui.services import PermissionDenied, WorkflowError, can
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
+from pep_tui.tui.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from pep_tui.domain import PEP
@@ -44,8 +45,10 @@ def pep_line(pep: PEP, current: bool) -> Text:
 class ChildScreen(Screen[None]):
     """One child. ``enter`` opens the highlighted PEP; ``s`` starts this term's PEP where allowed."""
 
+    HELP_TITLE = "Child"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="child.back"),
+        Binding("escape,q", "back", "Back", id="child.back"),
         Binding("p", "open_current", "This term's PEP", id="child.open_current"),
         Binding("s", "start_pep", "Start PEP", id="child.start_pep"),
         Binding("n", "start_next", "Next term's PEP", id="child.start_next"),
@@ -67,7 +70,7 @@ class ChildScreen(Screen[None]):
         yield Static("", id="child-facts")
         yield Static("", id="child-due")
         yield Label(Text("PEPs by term (enter opens)", style="bold"), id="history-title")
-        yield OptionList(id="history")
+        yield KeyList(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -217,7 +220,9 @@ class ChildScreen(Screen[None]):
 class AuditScreen(Screen[None]):
     """A child's audit trail, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="audit.back")]
+    HELP_TITLE = "Audit trail"
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back", id="audit.back")]
 
     app: PepApp
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 class ChildrenScreen(Screen[None]):
     """The first screen: type a few letters of a name, ``enter`` opens the child."""
 
+    HELP_TITLE = "My children"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", id="children.clear_filter"),
         Binding("up", "move(-1)", "Up", show=False, id="children.filter_up"),
@@ -109,8 +111,13 @@ class ChildrenScreen(Screen[None]):
             self.children_list.action_open()
 
     def on_key(self, event: events.Key) -> None:
-        """Typing while the list has focus goes to the find box."""
-        if self.focused is self.children_list and event.is_printable and event.character not in (None, "?"):
+        """In the list, ``/`` goes to the find box (as in less, vim and k9s) and ``j``/``k``/``g``/``G``
+        move; any other letter typed while the list has focus goes to the find box too."""
+        if self.focused is self.children_list and event.character == "/":
+            event.stop()
+            self.filter_input.focus()
+            return
+        if self.focused is self.children_list and event.is_printable and event.character not in (None, "?", "j", "k", "g", "G"):
             event.stop()
             self.filter_input.focus()
             self.filter_input.insert_text_at_cursor(event.character or "")

@@ -30,8 +30,10 @@ class ComplianceScreen(Screen[None]):
     ``ComplianceScreen(services, principal)`` (the plugin-view contract).
     """
 
+    HELP_TITLE = "Compliance"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="compliance.back"),
+        Binding("escape,q", "back", "Back", id="compliance.back"),
         Binding("r", "reload", "Reload", id="compliance.reload"),
     ]
 

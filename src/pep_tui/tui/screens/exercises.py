@@ -58,6 +58,8 @@ class ExercisesScreen(Screen[None]):
     """The sandbox's exercises: ``c`` checks the highlighted one, ``h`` shows its hint, ``s`` signs in as
     the login it is written for and opens the child."""
 
+    HELP_TITLE = "Exercises"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="exercises.back"),
         Binding("c", "check", "Check", id="exercises.check"),

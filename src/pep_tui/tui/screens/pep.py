@@ -37,6 +37,8 @@ def pane_id(section_id: str) -> str:
 class PEPScreen(Screen[None]):
     """Edit one PEP. Unsaved edits are never dropped: leaving asks first."""
 
+    HELP_TITLE = "PEP"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="pep.save", priority=True),
         Binding("ctrl+n", "next_section", "Next section", id="pep.next_section", priority=True),

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 class PluginsScreen(Screen[None]):
     """Every plugin record from the plugin manager."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="plugins.back")]
+    HELP_TITLE = "Plugins"
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back", id="plugins.back")]
 
     app: PepApp
 

@@ -36,8 +36,10 @@ def queue_rows(app: PepApp) -> list[dict[str, Any]]:
 class QAQueueScreen(Screen[None]):
     """Submitted PEPs waiting for the Virtual School: ``enter`` rates the highlighted one."""
 
+    HELP_TITLE = "QA queue"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="qa_queue.back"),
+        Binding("escape,q", "back", "Back", id="qa_queue.back"),
         Binding("o", "open_pep", "Open PEP", id="qa_queue.open_pep"),
         Binding("r", "reload", "Reload", id="qa_queue.reload"),
     ]
@@ -114,6 +116,8 @@ class QAQueueScreen(Screen[None]):
 
 class QARatingScreen(Screen[None]):
     """Rate a PEP: a digit rates the highlighted line (overall or a section); ``enter`` adds feedback."""
+
+    HELP_TITLE = "QA rating"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save rating", id="qa.save", priority=True),

@@ -63,12 +63,12 @@ class ChildrenList(ScrollView, can_focus=True):
     """A keyboard-driven list of children: ``up``/``down``/``pageup``/``pagedown``, ``enter`` to open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="children.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="children.down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="children.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="children.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="children.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="children.page_down"),
-        Binding("home", "jump(0)", "First", show=False, id="children.first"),
-        Binding("end", "jump(-1)", "Last", show=False, id="children.last"),
+        Binding("home,g", "jump(0)", "First", show=False, id="children.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="children.last"),
         Binding("enter", "open", "Open child", id="children.open"),
     ]
 
