@@ -119,11 +119,12 @@ async def test_a_real_conflict_on_return_keeps_the_typed_reason(make_app, tui_st
         other = second_handle()
         adviser = other.principal_for("vs.adviser")
         other.qa.rate(adviser, summary["child_id"], pep.id, "green", {}, "fine", {}, expected_revision=pep.revision)
+        app.screen.undo_seconds = 0.05
         await pilot.press("ctrl+g", "t")
         await pilot.pause()
         await type_text(pilot, "Targets need dates")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await pilot.pause(0.3)
         await pilot.pause()
         assert isinstance(app.screen, ReasonDialog)
         assert app.screen.query_one("#reason").text == "Targets need dates"
@@ -429,3 +430,28 @@ async def test_limited_terminals_get_the_plain_theme_and_ticks_read_without_colo
         box.value = True
         await pilot.pause()
         assert "[x]" in screen_text(app)
+
+
+async def test_an_approval_is_confirmed_then_undoable_for_a_few_seconds(make_app, tui_store):
+    """Sign-offs: y confirms (naming the child), ctrl+z undoes within the window, nothing is recorded."""
+    services = tui_store.services
+    app = make_app("vs.head")
+    summary = editable_child(services, app.principal)
+    pep = submitted(services, app.principal, summary)
+    services.qa.rate(app.principal, summary["child_id"], pep.id, "green", {}, "fine", {}, expected_revision=pep.revision)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        await pilot.press("ctrl+g", "a")
+        await pilot.pause()
+        assert summary["name"].split()[0] in app.screen.title_text
+        await pilot.press("y")
+        await pilot.pause()
+        assert screen.pending_action is not None
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.pending_action is None
+        assert services.peps.get(app.principal, summary["child_id"], pep.id).status.value == "submitted"
+        screen.undo_seconds = 0.05
+        await pilot.press("ctrl+g", "a", "y")
+        await pilot.pause(0.3)
+        assert services.peps.get(app.principal, summary["child_id"], pep.id).status.value == "approved"

@@ -11,7 +11,12 @@ from pep_tui.plugins.api import Capability, ScopeKind
 from pep_tui.services.access import PermissionDenied, in_scope, require, role_of, summary_in_scope
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
-from pep_tui.services.family_view import placement_visible, redact_summary, sees_staff_fields
+from pep_tui.services.family_view import (
+    is_family,
+    placement_visible,
+    redact_summary,
+    sees_staff_fields,
+)
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
@@ -139,7 +144,9 @@ class ChildService:
         rows.append(("Social worker", name(child.social_worker)))
         if placement:
             rows.append(("Designated teacher", name(child.designated_teacher)))
-        if staff:  # the carer's own screen and the young person's do not need the placement spelt out
+        # the carer's own screen and the young person's do not need the placement spelt out; the family
+        # sees the carer only once the social worker has decided they may
+        if staff or (is_family(registry, principal) and placement):
             rows.append(("Carer", name(child.carer)))
         if staff:
             rows.append(("IRO", name(child.iro)))

@@ -47,6 +47,8 @@ def redact_summary(registry: Registry, principal: Principal, summary: dict[str, 
     if sees_staff_fields(registry, principal):
         return summary
     hidden = set(STAFF_ONLY_FIELDS) - {"family_access"}
+    if _scope(registry, principal) is ScopeKind.OWN:
+        hidden.discard("young_person_login")  # their own login: it is how their scope is found
     if not placement_visible(registry, principal, bool(summary.get("family_sees_placement"))):
         hidden |= set(PLACEMENT_FIELDS)
     if not hidden & summary.keys():

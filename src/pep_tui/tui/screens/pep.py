@@ -47,7 +47,11 @@ class PEPScreen(Screen[None]):
         Binding("ctrl+g", "workflow", "Actions", id="pep.actions", priority=True),
         Binding("ctrl+r", "reload", "Reload", id="pep.reload", priority=True),
         Binding("escape", "back", "Back", id="pep.back"),
+        Binding("ctrl+z", "undo_action", "Undo sign-off", id="pep.undo_action", priority=True),
     ]
+
+    #: seconds in which a confirmed sign-off (submit, approve, return…) can be undone before it is recorded
+    undo_seconds: float = 5.0
 
     app: PepApp
 
@@ -59,6 +63,8 @@ class PEPScreen(Screen[None]):
         self.pep: PEP | None = None
         self.states: list[SectionState] = []
         self.findings: list[Finding] = []
+        #: a confirmed action waiting out its undo window: (action, reason, timer)
+        self.pending_action: tuple[str, str | None, Any] | None = None
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -379,7 +385,8 @@ class PEPScreen(Screen[None]):
             self.leave(lambda: go_back(self))
 
     def leave(self, then: Any) -> None:
-        """Run ``then`` once unsaved edits are saved or knowingly discarded."""
+        """Run ``then`` once unsaved edits are saved or knowingly discarded (and a held sign-off recorded)."""
+        self.commit_action()
         dirty = self.dirty_forms
         if not dirty:
             then()
@@ -402,6 +409,55 @@ class PEPScreen(Screen[None]):
                           ("escape", "Stay", None)]),
             decided,
         )
+
+    # --- sign-offs held for a few seconds ----------------------------------------------------
+
+    def hold(self, action: str, reason: str | None) -> None:
+        """Keep a confirmed action for ``undo_seconds`` (ctrl+z undoes it), then record it."""
+        self.commit_action()
+        timer = self.set_timer(self.undo_seconds, self.commit_action)
+        self.pending_action = (action, reason, timer)
+        self.refresh_bindings()
+        self.app.notify(f"{action.capitalize()} in {self.undo_seconds:g} s: ctrl+z undoes.", timeout=self.undo_seconds)
+
+    def commit_action(self) -> None:
+        """Record the held action now (leaving the PEP does this too)."""
+        from pep_tui.tui.screens.workflow import perform
+
+        if self.pending_action is None:
+            return
+        action, reason, timer = self.pending_action
+        self.pending_action = None
+        timer.stop()
+        perform(self, action, reason)
+        if self.live:
+            self.refresh_bindings()
+
+    def action_undo_action(self) -> None:
+        """Undo the sign-off just confirmed, within its few seconds: nothing is recorded."""
+        if self.pending_action is None:
+            return
+        action, _reason, timer = self.pending_action
+        timer.stop()
+        self.pending_action = None
+        self.refresh_bindings()
+        self.app.notify(f"Undone: the PEP was not {'returned' if action == 'return' else action + 'd'}.", timeout=3)
+
+    def on_unmount(self) -> None:
+        self._unmounting = True
+        self.commit_action()
+
+    _unmounting = False
+
+    @property
+    def live(self) -> bool:
+        """Whether the screen's widgets can still be updated (not closing down)."""
+        return self.is_attached and not self._unmounting and bool(self.query("#pep-title"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_action":
+            return self.pending_action is not None
+        return True
 
     def action_workflow(self) -> None:
         """Workflow actions the role may take on this PEP (submit, approve, return…)."""
