@@ -115,7 +115,17 @@ class ChildrenList(ScrollView, can_focus=True):
                     break
         size = Size(self.size.width, len(self.view) + 1)
         if size != self.virtual_size:
-            self.virtual_size = size
+            # Assigning ``virtual_size`` lays out the whole screen (header, find box, footer…) and
+            # repaints all of it on every keystroke. Only the list and its scrollbar change, unless the
+            # scrollbar appears or goes: that one case still asks for a layout.
+            had_scrollbar = self.show_vertical_scrollbar
+            self.set_reactive(ChildrenList.virtual_size, size)
+            if self.container_size:
+                self._scroll_update(size)
+            if self.show_vertical_scrollbar != had_scrollbar or not self.container_size:
+                self.refresh(layout=True)
+            else:
+                self.refresh()
         self.cursor = min(max(self.cursor, 0), max(len(self.view) - 1, 0))
 
     @property
