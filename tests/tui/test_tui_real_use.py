@@ -455,3 +455,51 @@ async def test_an_approval_is_confirmed_then_undoable_for_a_few_seconds(make_app
         await pilot.press("ctrl+g", "a", "y")
         await pilot.pause(0.3)
         assert services.peps.get(app.principal, summary["child_id"], pep.id).status.value == "approved"
+
+
+# --- also seen: jump to a field, adding an item, filtering the switch-role list -----------------------
+
+
+async def test_f2_jumps_to_a_field_and_adding_an_item_focuses_it(make_app, tui_store):
+    services = tui_store.services
+    app = make_app("dt.harbourside")
+    summary = editable_child(services, app.principal)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_child_pep(pilot, summary)
+        form = await go_to_section(pilot, screen, "tuitest.goals")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, PickDialog)
+        await type_text(pilot, "add a")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and "Add a" in str(app.focused.label)
+        await pilot.press("enter")  # add a goal: the new goal's first field has focus
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is not None and form in app.focused.ancestors
+        assert not hasattr(app.focused, "label") or "Add a" not in str(app.focused.label)
+        await pilot.press("f2")
+        await pilot.pause()
+        await type_text(pilot, "goal 1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any(getattr(a, "border_title", "") == "Goal 1" for a in app.focused.ancestors)
+
+
+async def test_the_switch_role_list_narrows_as_you_type(make_app, tui_store):
+    app = make_app("vs.head")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PickDialog)
+        await type_text(pilot, "carer")
+        await pilot.pause()
+        assert dialog.shown and all("carer" in dialog._label(i).plain.lower() for i in dialog.shown)
+        assert len(dialog.shown) < len(dialog.items)
+        await pilot.press("enter")
+        for _ in range(3):
+            await pilot.pause()
+        assert app.principal.role == "carer"

@@ -167,31 +167,72 @@ class NoteDialog(Dialog[tuple[str, date | None] | None]):
 
 
 class PickDialog(Dialog[Any]):
-    """Pick one item from a list (type to move, ``enter`` picks, ``escape`` cancels)."""
+    """Pick one item from a list: type to narrow it (a longer list has a find box), ``up``/``down`` move,
+    ``enter`` picks, ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="pick.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="pick.down", priority=True),
+        Binding("up", "move(-1)", "Up", show=False, id="pick.up", priority=True),
     ]
+
+    #: lists longer than this get a find box
+    FIND_FROM = 6
 
     def __init__(self, title: str, items: Sequence[tuple[Text | str, Any]], hint: str = "") -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.items = list(items)
         self.hint = hint
+        self.shown: list[int] = list(range(len(self.items)))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             if self.hint:
                 yield Static(Text(self.hint, style="dim"))
-            yield OptionList(
-                *[Option(label if isinstance(label, Text) else literal(label), id=str(i))
-                  for i, (label, _) in enumerate(self.items)],
-                id="pick",
-            )
+            if len(self.items) > self.FIND_FROM:
+                yield Input(placeholder="type to narrow the list…", id="pick-find", select_on_focus=False)
+            yield OptionList(*self._options(), id="pick")
+
+    def _label(self, index: int) -> Text:
+        label = self.items[index][0]
+        return label if isinstance(label, Text) else literal(label)
+
+    def _options(self) -> list[Option]:
+        return [Option(self._label(i), id=str(i)) for i in self.shown]
 
     def on_mount(self) -> None:
-        self.query_one("#pick", OptionList).focus()
+        finder = self.query("#pick-find")
+        (finder.first() if finder else self.query_one("#pick", OptionList)).focus()
+        options = self.query_one("#pick", OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "pick-find":
+            return
+        words = event.value.lower().split()
+        self.shown = [i for i in range(len(self.items)) if all(w in self._label(i).plain.lower() for w in words)]
+        options = self.query_one("#pick", OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "pick-find":
+            event.stop()
+            highlighted = self.query_one("#pick", OptionList).highlighted
+            if highlighted is not None and self.shown:
+                self.dismiss(self.items[self.shown[highlighted]][1])
+
+    def action_move(self, delta: int) -> None:
+        """Move in the list (from the find box too); it stops at its ends."""
+        options = self.query_one("#pick", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -delta
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -46,6 +46,7 @@ class PEPScreen(Screen[None]):
         Binding("ctrl+l", "findings", "Findings", id="pep.findings", priority=True),
         Binding("ctrl+g", "workflow", "Actions", id="pep.actions", priority=True),
         Binding("ctrl+r", "reload", "Reload", id="pep.reload", priority=True),
+        Binding("f2", "jump_field", "Jump to field", id="pep.jump_field", priority=True),
         Binding("escape", "back", "Back", id="pep.back"),
         Binding("ctrl+z", "undo_action", "Undo sign-off", id="pep.undo_action", priority=True),
     ]
@@ -409,6 +410,43 @@ class PEPScreen(Screen[None]):
                           ("escape", "Stay", None)]),
             decided,
         )
+
+    # --- jump to a field -----------------------------------------------------------------------
+
+    def action_jump_field(self) -> None:
+        """Pick a field (or an "Add a …" button) of the section in view by typing part of its name, and go
+        straight to it: no tabbing through the form."""
+        from textual.widgets import Button
+
+        from pep_tui.tui.screens.dialogs import PickDialog
+        from pep_tui.tui.widgets.field_editors import FieldEditor
+
+        section = self.current_section()
+        form = self.form_for(section) if section else None
+        if form is None:
+            return
+        items: list[tuple[str, Any]] = []
+        for widget in form.query("FieldEditor, .rows-add"):
+            if isinstance(widget, FieldEditor):
+                boxes = [a for a in widget.ancestors if getattr(a, "border_title", None)]
+                where = f"{boxes[0].border_title} · " if boxes else ""
+                items.append((f"{where}{widget.info.label}", widget))
+            elif isinstance(widget, Button):
+                items.append((str(widget.label), widget))
+        if not items:
+            return
+
+        def go(target: Any) -> None:
+            if target is None or not target.is_attached:
+                return
+            if isinstance(target, FieldEditor):
+                target.focus_input()
+            else:
+                target.focus()
+            form.scroll_to_widget(target, animate=False)
+
+        self.app.push_screen(PickDialog(f"Jump to a field of {self.state_for(section).spec.title}",  # type: ignore[union-attr]
+                                        items, "type part of its name, enter goes there"), go)
 
     # --- sign-offs held for a few seconds ----------------------------------------------------
 

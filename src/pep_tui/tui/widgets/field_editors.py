@@ -342,7 +342,8 @@ class RowsEditor(Editor):
             yield Static(literal(self.info.help), classes="field-help")
         for value in self.initial:
             yield ItemBox(self.info, value)
-        yield Button(f"Add a {self.info.item_label.lower()}", classes="rows-add", compact=True)
+        item = self.info.item_label.lower()
+        yield Button(f"Add {'an' if item[:1] in 'aeiou' else 'a'} {item}", classes="rows-add", compact=True)
         yield Static("", classes="field-error")
 
     def items(self) -> list[ItemBox]:
@@ -353,8 +354,14 @@ class RowsEditor(Editor):
         """Add an empty item at the end and focus it."""
         box = ItemBox(self.info, value or {})
         await self.mount(box, before=self.query_one(".rows-add"))
-        box.group.focus_input()
+        # the new item's first field, once it is on screen (adding one must not leave focus on the button)
+        self.call_after_refresh(self._focus_new, box)
         return box
+
+    def _focus_new(self, box: ItemBox) -> None:
+        if box.is_attached:
+            box.group.focus_input()
+            box.scroll_visible(animate=False)
 
     async def remove_item(self, box: ItemBox) -> None:
         """Remove an item (its neighbours are renumbered)."""
