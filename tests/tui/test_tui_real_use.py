@@ -503,3 +503,14 @@ async def test_the_switch_role_list_narrows_as_you_type(make_app, tui_store):
         for _ in range(3):
             await pilot.pause()
         assert app.principal.role == "carer"
+
+
+def test_typing_a_two_digit_year_after_one_digit_finds_it(tui_store):
+    from pep_tui.sample import SAMPLE_TODAY
+    from pep_tui.tui.cohort_view import CohortView
+
+    summaries = tui_store.services.children.list(tui_store.services.principal_for("vs.head"))
+    view = CohortView(summaries, SAMPLE_TODAY)
+    for typed in ("y", "y1", "y12"):
+        view.set_query(typed)
+    assert len(view) and {view.summary(i)["year_group"] for i in range(len(view))} == {12}

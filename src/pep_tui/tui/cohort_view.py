@@ -76,16 +76,16 @@ SORT_KEYS: tuple[SortKey, ...] = (
 )
 
 
-def _word_test(word: str) -> Any:
-    """How one typed word matches a child: a year number ("9", "y9") only that year; four or more
-    characters may also match the UPN; anything else, any part of name, school, year or status."""
-    number = word[1:] if word[:1] == "y" and word[1:].isdigit() else word
-    if number.isdigit() and len(number) <= 2:
-        token = f" y{int(number)} "
-        return lambda hay, _upn: token in " " + hay
-    if len(word) >= 4:
-        return lambda hay, upn: word in hay or word in upn
-    return lambda hay, _upn: word in hay
+def _is_year(word: str) -> bool:
+    number = word[1:] if word[:1] == "y" else word
+    return number.isdigit() and len(number) <= 2
+
+
+def _word_token(word: str) -> str:
+    """What to look for in a child's words: a year number ("9", "y9") as the whole token " y9 "."""
+    if _is_year(word):
+        return f" y{int(word.lstrip('y'))} "
+    return word
 
 
 class CohortView:
@@ -114,7 +114,7 @@ class CohortView:
         # The year as the Year column shows it ("y9") is a word of its own; a UPN is matched only by a
         # typed word of four or more characters, so "9" finds Year 9, not every UPN with a 9 in it.
         self._hay = [
-            " ".join(
+            " " + " ".join(
                 [clean(s.get(k) or "").lower() for k in ("name", "school_name", "year_label", "current_status")]
                 + ([f"y{s['year_group']}"] if isinstance(s.get("year_group"), int) else [])
             ) + " "
@@ -139,8 +139,17 @@ class CohortView:
             return
         hay, names, upns = self._hay, self._names, self._upns
         pool = previous if previous is not None else self._base
-        tests = [_word_test(w) for w in words]
-        found = [i for i in pool if all(test(hay[i], upns[i]) for test in tests)]
+        # plain substring tests in one tight loop (the common case, and all a keystroke costs at 10,000);
+        # a year number must match a whole " y9 " token; a word of four or more may match the UPN instead
+        plain = [_word_token(w) for w in words if len(w) < 4 or _is_year(w)]
+        upn_words = [w for w in words if len(w) >= 4 and not _is_year(w)]
+        if len(plain) == 1:
+            token = plain[0]
+            found = [i for i in pool if token in hay[i]]
+        else:
+            found = [i for i in pool if all(t in hay[i] for t in plain)]
+        for word in upn_words:
+            found = [i for i in found if word in hay[i] or word in upns[i]]
         # Children whose name has a word starting with each typed word come first ("yasmin p" finds
         # Yasmin Puddleby before Yasmin Brightwater of Moorland Primary), each part in the sort order.
         first = [i for i in found if all(any(n.startswith(w) for n in names[i]) for w in words)]
@@ -155,6 +164,8 @@ class CohortView:
         old = self.query
         self.query = query
         extends = bool(old.strip()) and query.lower().startswith(old.lower()) and not query.endswith(" ")
+        # "y1" matches Year 1 only, so "y12" does not narrow it: a year word is matched afresh
+        extends = extends and not _is_year(old.lower().split()[-1])
         self._apply_query(query, previous=self.rows if extends else None)
 
     def set_saved(self, filter_id: str) -> None:

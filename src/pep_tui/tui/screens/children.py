@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from pep_tui.tui.cohort_view import SAVED_FILTERS, CohortView
 from pep_tui.tui.widgets.children_list import ChildrenList
+from pep_tui.tui.widgets.find_box import FindBox
 from pep_tui.tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class ChildrenScreen(Screen[None]):
         yield self.app.identity_bar()
         with Horizontal(id="filter-row"):
             yield Static(Text("Find: ", style="bold"), id="filter-label")
-            yield Input(placeholder="type a name, school or year…", id="filter", select_on_focus=False)
+            yield FindBox(placeholder="type a name, school or year…", id="filter", select_on_focus=False)
         yield StatusLine(id="list-status")
         yield ChildrenList(self._load_view(), id="children")
         yield Footer()
