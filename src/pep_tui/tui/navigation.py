@@ -18,7 +18,9 @@ ResultType = TypeVar("ResultType")
 def go_back(screen: Screen[Any]) -> None:
     """Pop ``screen`` if it is the screen in view; a key queued for a screen already gone does nothing."""
     app = screen.app
-    if screen.is_attached and app.screen is screen and len(app.screen_stack) > 2:
+    # pep-tui's own app keeps its home screen (the children list) under everything else
+    keep = 2 if hasattr(app, "show_home") else 1
+    if screen.is_attached and app.screen is screen and len(app.screen_stack) > keep:
         app.pop_screen()
 
 

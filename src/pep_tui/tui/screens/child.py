@@ -100,9 +100,9 @@ class ChildScreen(Screen[None]):
         self.app.set_where(child.display_name)
         facts = Table.grid(padding=(0, 1), expand=True)
         facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(ratio=1)
+        facts.add_column(ratio=1, no_wrap=True, overflow="ellipsis")  # one line per fact: none is pushed off
         facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(ratio=1)
+        facts.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         summary = next((s for s in services.children.list(principal) if s["child_id"] == self.child_id), {})
         # what this role may see, from the services: the family sees nothing of the placement unless the
         # social worker has decided so; people by name, never by login
@@ -111,7 +111,9 @@ class ChildScreen(Screen[None]):
             pair = shown[index:index + 2]
             cells: list[Any] = []
             for label, value in pair:
-                cells += [label, literal(value, "bold" if label == "Name" else "")]
+                cell = literal(value, "bold" if label == "Name" else "")
+                cell.no_wrap, cell.overflow = True, "ellipsis"
+                cells += [label, cell]
             facts.add_row(*cells)
         self.query_one("#child-facts", Static).update(facts)
         due = Text()
