@@ -261,6 +261,7 @@ async def test_parent_young_person_and_carer_views_show_nothing_of_the_placement
             text = screen_text(app)
             for secret in (child.upn, child.iro, child.carer, child.young_person_login, child.social_worker):
                 assert not secret or secret not in text, (name, secret)
+            assert "QA " not in text  # the Virtual School's rating is staff wording
             if role == "parent":
                 assert services.store.get_staff(child.carer).display_name not in text
                 assert child.school_name not in text

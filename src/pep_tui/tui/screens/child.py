@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from pep_tui.domain import year_group_label
 from pep_tui.plugins.api import Capability
 from pep_tui.services import PermissionDenied, WorkflowError, can
+from pep_tui.services.family_view import sees_staff_fields
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
@@ -27,15 +28,15 @@ if TYPE_CHECKING:
     from pep_tui.tui.app import PepApp
 
 
-def pep_line(pep: PEP, current: bool) -> Text:
-    """One PEP in the history list."""
+def pep_line(pep: PEP, current: bool, show_qa: bool = True) -> Text:
+    """One PEP in the history list (the Virtual School's quality rating only for staff)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{pep.term_ref.label:<17}", style="bold" if current else "")
     text.append(f" {year_group_label(pep.year_group):<16}")
     status = STATUS_WORDS.get(pep.status.value, pep.status.value)
     text.append(f" {status:<12}", style="bold" if pep.status.value == "returned" else "")
     text.append(f" rev {pep.revision:<3}")
-    if pep.qa_rating is not None:
+    if pep.qa_rating is not None and show_qa:
         text.append(f" QA {clean(pep.qa_rating.overall)}")
     if pep.superseded_by:
         text.append(" (superseded)", style="dim")
@@ -127,11 +128,12 @@ class ChildScreen(Screen[None]):
         else:
             due.append("No PEP due (not of PEP age or left care)", style="dim")
         self.query_one("#child-due", Static).update(due)
+        staff = sees_staff_fields(services.registry, principal)  # QA ratings are the staff's wording
         history = self.query_one("#history", OptionList)
         history.clear_options()
         current_id = summary.get("current_pep_id")
         for pep in reversed(self.peps):
-            history.add_option(Option(pep_line(pep, pep.id == current_id), id=pep.id))
+            history.add_option(Option(pep_line(pep, pep.id == current_id, staff), id=pep.id))
         if not self.peps:
             history.add_option(Option(Text("No PEPs yet. Press s to start this term's PEP.", style="dim"),
                                       id="none", disabled=True))
