@@ -69,6 +69,14 @@ def check_targets(ctx: ValidationContext) -> Iterator[Finding]:
         if others:
             yield Finding(Severity.WARNING, f"{label} is not yet SMART: add {', '.join(f.replace('_', ' ') for f in others)}",
                           TARGETS, f"targets.{n}.{others[0]}", "Q6")
+        term = ctx.pep.term_ref
+        if target.review_date is not None and target.review_date < term.start:
+            yield Finding(Severity.ERROR, f"{label}: the review date ({target.review_date:%d %b %Y}) is before this "
+                          f"PEP's term ({term.label}); set a date ahead", TARGETS, f"targets.{n}.review_date", "Q6")
+        elif target.review_date is not None and target.review_date < ctx.today and ctx.pep.status.value in (
+                "not_started", "in_progress", "returned"):
+            yield Finding(Severity.WARNING, f"{label}: the review date ({target.review_date:%d %b %Y}) has passed",
+                          TARGETS, f"targets.{n}.review_date", "Q6")
         if target.review_date is not None and ctx.pep.meeting_date and target.review_date <= ctx.pep.meeting_date:
             yield Finding(Severity.WARNING, f"{label}: the review date is not after the PEP meeting", TARGETS,
                           f"targets.{n}.review_date", "Q6")
@@ -119,8 +127,15 @@ def check_meeting(ctx: ValidationContext) -> Iterator[Finding]:
     section = parsed(ctx, MEETING, Meeting)
     if section is None:
         return
+    term = ctx.pep.term_ref
     if section.meeting_date is None:
         yield Finding(Severity.WARNING, "Record the date of the PEP meeting", MEETING, "meeting_date", "Q10")
+    elif not term.start <= section.meeting_date <= term.end:
+        yield Finding(Severity.ERROR, f"Meeting date: {section.meeting_date:%d %b %Y} is outside this PEP's term "
+                      f"({term.label}, {term.start:%d %b %Y} to {term.end:%d %b %Y})", MEETING, "meeting_date", "Q10")
+    if section.next_meeting_date is not None and section.next_meeting_date < max(ctx.today, section.meeting_date or ctx.today):
+        yield Finding(Severity.WARNING, f"Next meeting date: {section.next_meeting_date:%d %b %Y} is not ahead; set a "
+                      "future date", MEETING, "next_meeting_date", "Q10")
     if not section.attendees:
         yield Finding(Severity.WARNING, "Record who was invited to the meeting and who came", MEETING, "attendees", "Q10")
     elif not any(a.present for a in section.attendees):

@@ -8,6 +8,7 @@ User text (names, interventions, reasons) is always shown as plain text, never a
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,20 +35,33 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pupil_premium.prompt.cancel")]
     DEFAULT_CSS = """
     PromptScreen { align: center middle; }
+    PromptScreen > IdentityBar { dock: top; }
     PromptScreen > Vertical { width: 70; height: auto; border: round $accent; padding: 1 2; background: $surface; }
     """
 
-    def __init__(self, title: str, fields: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, fields: list[tuple[str, str]], *, detail: str = "",
+                 required: frozenset[str] = frozenset()) -> None:
+        """``detail`` says what is being decided (child, amount); ``required`` fields may not be left empty."""
         super().__init__()
         self.title_text = title
         self.fields = fields
+        self.detail = detail
+        self.required = required
+        self._closed_once = False
 
     def compose(self) -> ComposeResult:
+        identity = getattr(self.app, "identity_bar", None)
+        if identity is not None:  # who is deciding, and the TRAINING banner, stay in view
+            yield identity()
         with Vertical():
-            yield Label(literal(self.title_text))
+            yield Label(literal(self.title_text, "bold"))
+            if self.detail:
+                yield Static(literal(self.detail))
             for name, label in self.fields:
                 yield Label(literal(label))
                 yield Input(id=f"prompt-{name}")
+            yield Static("", id="prompt-error")
+            yield Static(Text("enter: next / confirm · esc: cancel", style="dim"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
@@ -55,10 +69,20 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         if index + 1 < len(inputs):
             inputs[index + 1].focus()
             return
-        self.dismiss({name: self.query_one(f"#prompt-{name}", Input).value for name, _ in self.fields})
+        values = {name: self.query_one(f"#prompt-{name}", Input).value for name, _ in self.fields}
+        empty = next((label for name, label in self.fields if name in self.required and not values[name].strip()), None)
+        if empty is not None:  # never close on a missing value: what was typed stays
+            self.query_one("#prompt-error", Static).update(literal(f"{empty}: needed; type it, then enter.", "bold"))
+            self.query_one(f"#prompt-{next(n for n, lbl in self.fields if lbl == empty)}", Input).focus()
+            return
+        if not self._closed_once:
+            self._closed_once = True
+            self.dismiss(values)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._closed_once:
+            self._closed_once = True
+            self.dismiss(None)
 
 
 class DecisionQueueScreen(Screen[None]):
@@ -70,9 +94,15 @@ class DecisionQueueScreen(Screen[None]):
         Binding("p", "decide('part_approve')", "Part-approve", id="pupil_premium.queue.part_approve"),
         Binding("d", "decide('decline')", "Decline", id="pupil_premium.queue.decline"),
         Binding("r", "decide('refer')", "Refer to panel", id="pupil_premium.queue.refer"),
+        Binding("u,ctrl+z", "undo", "Undo decision", id="pupil_premium.queue.undo"),
         Binding("g", "reload", "Reload", id="pupil_premium.queue.reload"),
-        Binding("escape", "close", "Back", id="pupil_premium.queue.close"),
+        Binding("escape,q", "close", "Back", id="pupil_premium.queue.close"),
+        Binding("j", "cursor(1)", "Down", show=False, id="pupil_premium.queue.down"),
+        Binding("k", "cursor(-1)", "Up", show=False, id="pupil_premium.queue.up"),
     ]
+
+    #: seconds in which a confirmed decision can still be undone before it is recorded
+    undo_seconds: float = 5.0
 
     def __init__(self, services: Services, principal: Principal) -> None:
         super().__init__()
@@ -80,6 +110,8 @@ class DecisionQueueScreen(Screen[None]):
         self.principal = principal
         self.pp = pupil_premium(services)
         self.items: list[RequestView] = []
+        #: a confirmed decision waiting out its undo window: (item, kind, values, timer)
+        self.pending: tuple[RequestView, DecisionKind, dict[str, str], Any] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text("PP+ decision queue", style="bold"), id="pp-title")
@@ -141,22 +173,72 @@ class DecisionQueueScreen(Screen[None]):
         text.append(f"{format_pence(item.requested_pence)} for {clean(r.intervention)}, provider {clean(r.provider) or '-'}\n")
         text.append(f"{r.eef_category.label}; {r.start_date:%d %b %Y} to {r.end_date:%d %b %Y}; {len(r.target_ids)} target(s)\n")
         text.append(f"Exit strategy: {clean(r.exit_strategy)}")
+        if self.pending is not None and self.pending[0] is item:
+            text.append(f"\n{self.pending[1].value.replace('_', '-')} confirmed: recorded in a few seconds (u undoes)",
+                        style="bold")
         detail.update(text)
 
+    def action_cursor(self, delta: int) -> None:
+        """Move down (``j``) or up (``k``) the queue."""
+        table = self.query_one(DataTable)
+        if self.items:
+            table.move_cursor(row=max(0, min(len(self.items) - 1, table.cursor_row + delta)))
+
     def action_decide(self, kind: str) -> None:
-        """Decide the request under the cursor (asking for an amount or reason where needed)."""
+        """Decide the request under the cursor: always confirmed first (naming the child and the amount),
+        with a reason where one is needed, then undoable for a few seconds."""
         item = self.current
-        if item is None:
+        if item is None or (self.pending is not None and self.pending[0] is item):
             return
         decision = DecisionKind(kind)
+        detail = (f"{item.child_name} · {item.school_name} · {item.term} PEP\n"
+                  f"{format_pence(item.requested_pence)} asked for {item.request.intervention}")
+        words = {DecisionKind.APPROVE: "Approve", DecisionKind.PART_APPROVE: "Part-approve",
+                 DecisionKind.DECLINE: "Decline", DecisionKind.REFER: "Refer to panel"}
+        title = f"{words[decision]} {format_pence(item.requested_pence)} for {item.child_name}?"
         if decision is DecisionKind.PART_APPROVE:
             fields = [("amount", f"Amount to approve (asked {format_pence(item.requested_pence)})"), ("reason", "Reason")]
-            self.app.push_screen(PromptScreen("Part-approve", fields), lambda v: self._decide(item, decision, v))
+            required = frozenset({"amount", "reason"})
         elif decision is DecisionKind.DECLINE:
-            self.app.push_screen(PromptScreen("Decline", [("reason", "Reason (shared with the school)")]),
-                                 lambda v: self._decide(item, decision, v))
+            fields, required = [("reason", "Reason (shared with the school)")], frozenset({"reason"})
         else:
-            self._decide(item, decision, {})
+            fields, required = [("note", "Note (optional): enter confirms")], frozenset()
+        self.app.push_screen(PromptScreen(title, fields, detail=detail, required=required),
+                             lambda v: self._hold(item, decision, v))
+
+    def _hold(self, item: RequestView, kind: DecisionKind, values: dict[str, str] | None) -> None:
+        """Keep a confirmed decision for ``undo_seconds`` (``u`` undoes it), then record it."""
+        if values is None:
+            return
+        self.commit_pending()
+        timer = self.set_timer(self.undo_seconds, self.commit_pending)
+        self.pending = (item, kind, values, timer)
+        self.notify(f"{clean(item.child_name)}: {kind.value.replace('_', '-')} {format_pence(item.requested_pence)} "
+                    f"in {self.undo_seconds:g} s; u undoes.", markup=False, timeout=self.undo_seconds)
+        self._show_detail()
+
+    def action_undo(self) -> None:
+        """Undo the decision just confirmed (within its few seconds)."""
+        if self.pending is None:
+            self.notify("Nothing to undo: decisions already recorded are changed by a new decision.", markup=False)
+            return
+        item, kind, _values, timer = self.pending
+        timer.stop()
+        self.pending = None
+        self.notify(f"Undone: nothing was recorded for {clean(item.child_name)}.", markup=False)
+        self._show_detail()
+
+    def commit_pending(self) -> None:
+        """Record the decision waiting out its undo window now (leaving the screen does this too)."""
+        if self.pending is None:
+            return
+        item, kind, values, timer = self.pending
+        self.pending = None
+        timer.stop()
+        self._decide(item, kind, {k: v for k, v in values.items() if k != "note"})
+
+    def on_unmount(self) -> None:
+        self.commit_pending()
 
     def _decide(self, item: RequestView, kind: DecisionKind, values: dict[str, str] | None) -> None:
         if values is None:
@@ -170,11 +252,14 @@ class DecisionQueueScreen(Screen[None]):
             self.notify(clean(exc), severity="error", markup=False)
             return
         self.notify(f"{clean(item.child_name)}: {result.status.label.lower()}", markup=False)
-        self.action_reload()
+        if self.is_attached and self.query(DataTable):
+            self.action_reload()
 
     def action_close(self) -> None:
-        """Back to where the screen was opened from."""
-        self.app.pop_screen()
+        """Back to where the screen was opened from (recording a decision still undoable)."""
+        self.commit_pending()
+        if self.app.screen is self:
+            self.app.pop_screen()
 
 
 class BudgetDashboardScreen(Screen[None]):

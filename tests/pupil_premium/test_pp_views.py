@@ -36,9 +36,10 @@ async def test_queue_keys_approve_and_decline(cohort, pp, as_login):
     async with Host(screen).run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert screen.items
+        screen.undo_seconds = 0.05  # the undo window, shortened for the test
         first = screen.current
-        await pilot.press("a")
-        await pilot.pause()
+        await pilot.press("a", "enter")
+        await pilot.pause(0.2)
         assert status(cohort, first.child_id, first.pep_id, first.request.id) in (
             RequestStatus.APPROVED, RequestStatus.AWAITING_SECOND_APPROVAL)
         target = screen.current
@@ -46,7 +47,7 @@ async def test_queue_keys_approve_and_decline(cohort, pp, as_login):
         await pilot.pause()
         await pilot.press(*"Met from the school's own budget [bold]x[/]")
         await pilot.press("enter")
-        await pilot.pause()
+        await pilot.pause(0.2)
         assert status(cohort, target.child_id, target.pep_id, target.request.id) is RequestStatus.DECLINED
         reason = funding_of(cohort.store.load_child(target.child_id).pep(target.pep_id)).decisions[target.request.id].steps[-1].reason
         assert reason == "Met from the school's own budget [bold]x[/]"
@@ -63,8 +64,9 @@ async def test_queue_refuses_the_same_approver_twice_with_a_message(cohort, pp, 
         await pilot.pause()
         index = next(i for i, v in enumerate(screen.items) if v.request.id == request_id)
         screen.query_one("DataTable").move_cursor(row=index)
-        await pilot.press("a")
-        await pilot.pause()
+        screen.undo_seconds = 0.05
+        await pilot.press("a", "enter")
+        await pilot.pause(0.2)
         assert status(cohort, child_id, pep_id, request_id) is RequestStatus.AWAITING_SECOND_APPROVAL
 
 
@@ -134,3 +136,43 @@ async def test_pp_screens_warn_when_a_years_rate_is_carried_forward(cohort, pp, 
     async with Host(queue).run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         assert "No PP+ rate" not in str(queue.query_one("#pp-title").render())
+
+
+async def test_an_approval_is_confirmed_and_can_be_undone_before_it_is_recorded(cohort, pp, as_login):
+    """A keypress never spends money at once: a names the child and the amount, enter confirms, u undoes."""
+    screen = DecisionQueueScreen(cohort, as_login("vs.head"))
+    async with Host(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        item = screen.current
+        before = status(cohort, item.child_id, item.pep_id, item.request.id)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert item.child_name in dialog.title_text and "£" in dialog.title_text
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.pending is not None
+        assert status(cohort, item.child_id, item.pep_id, item.request.id) == before
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.pending is None
+        assert status(cohort, item.child_id, item.pep_id, item.request.id) == before
+        await pilot.press("a", "enter", "escape")  # leaving records a decision still undoable
+        await pilot.pause()
+    assert status(cohort, item.child_id, item.pep_id, item.request.id) in (
+        RequestStatus.APPROVED, RequestStatus.AWAITING_SECOND_APPROVAL)
+    assert status(cohort, item.child_id, item.pep_id, item.request.id) != before or before is None
+
+
+async def test_declining_with_an_empty_reason_keeps_the_dialog_open(cohort, pp, as_login):
+    screen = DecisionQueueScreen(cohort, as_login("vs.head"))
+    async with Host(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        item = screen.current
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        dialog = pilot.app.screen
+        assert dialog is not screen and "needed" in str(dialog.query_one("#prompt-error").render())
+        await pilot.press(*"Funded by school", "enter", "escape")
+        await pilot.pause()
+    assert status(cohort, item.child_id, item.pep_id, item.request.id) is RequestStatus.DECLINED

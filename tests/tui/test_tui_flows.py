@@ -36,6 +36,10 @@ async def test_designated_teacher_edits_saves_and_submits(make_app, tui_store):
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("s")
         await pilot.pause()
+        await pilot.press("y")  # confirm; leaving the PEP records it without waiting out the undo window
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
     pep = services.peps.get(app.principal, summary["child_id"], summary["current_pep_id"])
     assert pep.status.value == "submitted", [str(n.message) for n in app._notifications]
 
@@ -73,6 +77,8 @@ async def test_virtual_school_rates_from_the_queue_and_approves(make_app, tui_st
         await pilot.press("ctrl+g")
         await pilot.pause()
         await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y", "escape")
         await pilot.pause()
     final = services.peps.get(app.principal, summary["child_id"], pep.id)
     assert final.qa_rating is not None and final.qa_rating.overall == "green", [str(n.message) for n in app._notifications]

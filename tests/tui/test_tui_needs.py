@@ -24,7 +24,7 @@ async def test_home_starts_with_what_needs_a_designated_teacher_and_enter_opens_
         text = str(panel.render())
         assert f"Needs you: {len(expected)}" in text
         assert expected[0].name in text and expected[0].what in text
-        await pilot.press("f2")
+        await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
         first = next(i for i in app.screen.items if i.pep_id)
@@ -49,7 +49,7 @@ async def test_a_meeting_this_week_opens_the_pep_at_the_meeting_section(make_app
     services.peps.save_section(vs, summary["child_id"], pep.id, "shared.meeting", meeting, pep.revision)
     app = make_app("dt.moorland", opened=full_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f2")
+        await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, InboxScreen)
@@ -68,7 +68,7 @@ async def test_the_virtual_school_sees_overdue_by_school_and_by_social_worker(ma
     services.ctx.clock = lambda: SAMPLE_TODAY + timedelta(days=30)
     app = make_app("vs.head")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f2")
+        await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, InboxScreen)
@@ -87,7 +87,7 @@ async def test_the_virtual_school_sees_overdue_by_school_and_by_social_worker(ma
 async def test_a_social_worker_cannot_see_cohort_overdue_and_chooses_a_weekly_digest(make_app, tui_store):
     app = make_app("sw.amara")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f2")
+        await pilot.press("f10")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, InboxScreen)

@@ -22,6 +22,39 @@ async def type_text(pilot: Any, text: str) -> None:
         await pilot.press("space" if char == " " else char)
 
 
+def key_event(key: str) -> Any:
+    """The key event a terminal would send for ``key`` (a key name, or one character)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(pilot: Any, *keys: str, settle: int = 3) -> None:
+    """Send every key at once, as a paste or a slow SSH link delivers them: none waits for the last to be
+    handled (``pilot.press`` waits after each key, which hides lost and reordered keys)."""
+    app = pilot.app
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    for _ in range(settle):
+        await pilot.pause()
+    for _ in range(200):  # until every key has been handled (the app hands them on one at a time)
+        if not getattr(app, "_key_backlog", None) and getattr(app, "_key_in_flight", None) is None:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 OPEN = ("in_progress", "returned", "not_started")
 
 

@@ -90,6 +90,11 @@ class Child(BaseModel):
     iro: str | None = None
     young_person_login: str | None = Field(default=None, description="The child's own pep-tui login")
     family_access: list[str] = Field(default_factory=list, description="Parent/family logins the SW has enabled")
+    family_sees_placement: bool = Field(
+        default=False,
+        description="The social worker's recorded decision that the family may see where and with whom the "
+                    "child lives (carer, placement, school); off unless decided",
+    )
     sen_status: SENStatus = SENStatus.NONE
     ehcp_review_date: date | None = None
     care_plan_reviews: list[date] = Field(default_factory=list)

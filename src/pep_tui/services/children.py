@@ -15,7 +15,7 @@ from pep_tui.domain.care import (
     effective,
     initial_allocations,
 )
-from pep_tui.plugins.api import Capability
+from pep_tui.plugins.api import Capability, ScopeKind
 from pep_tui.services.access import (
     PermissionDenied,
     in_scope,
@@ -26,6 +26,12 @@ from pep_tui.services.access import (
 )
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
+from pep_tui.services.family_view import (
+    is_family,
+    placement_visible,
+    redact_summary,
+    sees_staff_fields,
+)
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
@@ -36,6 +42,10 @@ ONE_LINE_CHILD_FIELDS = frozenset({
     "first_name", "last_name", "preferred_name", "upn", "la_child_id", "sex", "placement", "school_urn",
     "school_name", "social_worker", "designated_teacher", "carer", "iro", "young_person_login", "family_access",
 })
+
+#: special educational needs in plain words
+SEN_WORDS = {"none": "none", "sen_support": "SEN support at school", "ehcp": "an education, health and care plan",
+             "under_assessment": "being assessed for an EHC plan"}
 
 
 class ChildService:
@@ -56,13 +66,18 @@ class ChildService:
         """
         require(self.ctx.registry, principal, Capability.VIEW_CHILD)
         summaries = self.ctx.store.summaries(with_facts=with_facts)
-        return [s for s in summaries.values() if summary_in_scope(self.ctx.registry, principal, s)
-                and (include_closed or s.get("status", "open") != "closed")]
+        registry = self.ctx.registry
+        return [redact_summary(registry, principal, s) for s in summaries.values()
+                if summary_in_scope(registry, principal, s) and (include_closed or s.get("status", "open") != "closed")]
 
     def resolve(self, principal: Principal, text: str) -> str:
         """The internal id of the child in scope whose internal id, LA child id or UPN is ``text``
         (closed records included). Refused when none or several match; the message says which."""
-        from pep_tui.services.child_lookup import AmbiguousChild, identifier_matches, resolve_summary
+        from pep_tui.services.child_lookup import (
+            AmbiguousChild,
+            identifier_matches,
+            resolve_summary,
+        )
 
         try:
             return resolve_summary(self.list(principal, include_closed=True), text)["child_id"]
@@ -158,8 +173,68 @@ class ChildService:
             raise InvalidInput.from_validation_error(f"{record.child.display_name}'s record", exc) from None
         if "family_access" in changes:
             require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, record.child)
+        if "family_sees_placement" in changes:
+            self._may_decide_placement(principal, record.child)
         updated = _with_allocation_history(record.child, updated, principal.login, self.ctx.today())
         return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role, sorted(changes))
+
+
+    def _may_decide_placement(self, principal: Principal, child: Child) -> None:
+        require(self.ctx.registry, principal, Capability.GRANT_FAMILY_ACCESS, child)
+        role = role_of(self.ctx.registry, principal)
+        mine = role.scope is ScopeKind.CASELOAD and child.social_worker == principal.login
+        if not (mine or role.scope is ScopeKind.ALL):
+            raise PermissionDenied("only the child's social worker or the Virtual School decides what the family "
+                                   "may see of the placement")
+
+    def set_family_sees_placement(self, principal: Principal, child_id: str, visible: bool,
+                                  expected_revision: int) -> Child:
+        """Record the social worker's decision on whether the family may see where and with whom the child
+        lives (carer, placement, school). Only the child's social worker or the Virtual School may; audited."""
+        record = self.record(principal, child_id)
+        self._may_decide_placement(principal, record.child)
+        updated = record.child.model_copy(update={"family_sees_placement": bool(visible)})
+        return self.ctx.store.save_child(updated, expected_revision, principal.login, principal.role,
+                                         ["family_sees_placement"])
+
+    def facts(self, principal: Principal, child_id: str) -> list[tuple[str, str]]:
+        """The child's key facts as this principal may see them, in plain words: people by name (never a
+        login), and for the family nothing of the placement until the social worker has decided so."""
+        from pep_tui.domain import year_group, year_group_label
+
+        child = self.record(principal, child_id).child
+        registry = self.ctx.registry
+        staff = sees_staff_fields(registry, principal)
+        placement = placement_visible(registry, principal, child.family_sees_placement)
+
+        def name(login: str | None) -> str:
+            if not login:
+                return "-"
+            member = self.ctx.store.get_staff(login)
+            return member.display_name if member is not None else (login if staff else "-")
+
+        rows: list[tuple[str, str]] = [
+            ("Name", child.display_name),
+            ("Born", child.date_of_birth.strftime("%d %b %Y")),
+            ("Year", year_group_label(year_group(child.date_of_birth, self.ctx.today()))),
+        ]
+        if placement:
+            rows.append(("School", child.school_name or "-"))
+        if staff:
+            rows += [("UPN", child.upn or "-"), ("On roll", "yes" if child.on_roll else "NO")]
+        rows.append(("SEN", SEN_WORDS.get(child.sen_status.value, child.sen_status.value.replace("_", " "))))
+        if staff:
+            rows.append(("In care since", child.date_entered_care.strftime("%d %b %Y") if child.date_entered_care else "-"))
+        rows.append(("Social worker", name(child.social_worker)))
+        if placement:
+            rows.append(("Designated teacher", name(child.designated_teacher)))
+        # the carer's own screen and the young person's do not need the placement spelt out; the family
+        # sees the carer only once the social worker has decided they may
+        if staff or (is_family(registry, principal) and placement):
+            rows.append(("Carer", name(child.carer)))
+        if staff:
+            rows.append(("IRO", name(child.iro)))
+        return rows
 
 
 def _with_allocation_history(before: Child, after: Child, login: str, today) -> Child:

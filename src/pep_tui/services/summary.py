@@ -103,6 +103,7 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
             "iro": child.iro,
             "young_person_login": child.young_person_login,
             "family_access": list(child.family_access),
+            "family_sees_placement": child.family_sees_placement,
             "sen_status": child.sen_status.value,
             "current_pep_id": current.id if current else None,
             "current_status": current.status.value if current else "not_started",

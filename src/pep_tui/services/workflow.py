@@ -227,7 +227,7 @@ class WorkflowService:
         if pep.superseded_by is not None or pep.status not in AWAITING_STATUSES:
             raise WorkflowError(f"only a submitted PEP can be returned; this one is {pep.status.label.lower()}")
         return self._sign(principal, pep, "return", expected_revision, note=text, status=PEPStatus.RETURNED,
-                          return_reason=text)
+                          detail={"reason": text}, return_reason=text)
 
     # --- next term and corrections ------------------------------------------------------------
 
@@ -329,6 +329,9 @@ class WorkflowService:
         if pep.superseded_by is not None:
             raise WorkflowError("this PEP has been superseded; add the note to the newer revision")
         text = _clean_text(note, "note", spec.title)
+        if review_date is not None and review_date < self.ctx.today():
+            raise InvalidInput(spec.title, [FieldProblem(
+                "review_date", f"{review_date:%d %b %Y} has passed; give the date of the next review (or none)")])
         stored = pep.section(REVIEW_NOTE_SECTION)
         entry = {"note": text, "review_date": review_date.isoformat() if review_date else None,
                  "written_by": principal.login, "written_on": self.ctx.today().isoformat()}

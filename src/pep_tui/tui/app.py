@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterable
 from importlib import import_module
@@ -24,15 +25,17 @@ from pep_tui.tui.commands import (
     PluginCommandsProvider,
     screen_commands,
 )
+from pep_tui.tui.ordered_keys import OrderedKeysMixin
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
 from pep_tui.tui.session import InputClosed, SessionGuard, apply_escape_delay, session_driver
+from pep_tui.tui.terminal import limited_terminal
 from pep_tui.tui.text import clean
 from pep_tui.tui.widgets.identity import IdentityBar
 
 PLAIN_THEME = "ansi-dark"
 
 
-class PepApp(App[None]):
+class PepApp(OrderedKeysMixin, App[None]):
     """Keyboard-first PEP work. Every action has a key (with an id, remappable) and a palette entry."""
 
     CSS_PATH = "app.tcss"
@@ -53,7 +56,7 @@ class PepApp(App[None]):
         Binding("f7", "exercises", "Exercises", show=False, id="app.exercises", priority=True),
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
         Binding("f9", "transfers", "Exports", show=False, id="app.transfers", priority=True),
-        Binding("f2", "inbox", "Needs you", show=False, id="app.inbox", priority=True),
+        Binding("f10", "inbox", "Needs you", show=False, id="app.inbox", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -63,7 +66,7 @@ class PepApp(App[None]):
 
     def __init__(self, opened: Opened, principal: Principal, *, idle_seconds: float | None = None,
                  **kwargs: Any) -> None:
-        plain = opened.settings.theme == "plain"
+        plain = opened.settings.theme == "plain" or limited_terminal(os.environ)
         super().__init__(ansi_color=True if plain else None, **kwargs)
         #: the idle limit (``[server] idle_minutes`` on a live store unless ``idle_seconds`` is given)
         self.session = SessionGuard(self, opened.settings, idle_seconds=idle_seconds,
@@ -234,13 +237,12 @@ class PepApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the screen in view."""
-        from pep_tui.tui.screens.help import HelpScreen, binding_rows
+        from pep_tui.tui.screens.help import HelpScreen, binding_rows, screen_title
 
         if isinstance(self.screen, HelpScreen):  # F1 again closes it
             self.screen.dismiss(None)
             return
-        title = type(self.screen).__name__.removesuffix("Screen") or "pep-tui"
-        self.push_screen(HelpScreen(title, binding_rows(self.screen)))
+        self.push_screen(HelpScreen(screen_title(self.screen), binding_rows(self.screen)))
 
     def action_qa_queue(self) -> None:
         """The Virtual School's QA queue."""

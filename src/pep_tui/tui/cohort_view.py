@@ -76,6 +76,18 @@ SORT_KEYS: tuple[SortKey, ...] = (
 )
 
 
+def _is_year(word: str) -> bool:
+    number = word[1:] if word[:1] == "y" else word
+    return number.isdigit() and len(number) <= 2
+
+
+def _word_token(word: str) -> str:
+    """What to look for in a child's words: a year number ("9", "y9") as the whole token " y9 "."""
+    if _is_year(word):
+        return f" y{int(word.lstrip('y'))} "
+    return word
+
+
 class CohortView:
     """The rows on show: summaries in scope → saved filter → typed query → sort order.
 
@@ -99,13 +111,16 @@ class CohortView:
     def load(self, summaries: Sequence[dict[str, Any]]) -> None:
         """Replace the summaries (after a save or a reload), keeping query, filter and sort."""
         self.summaries = list(summaries)
+        # The year as the Year column shows it ("y9") is a word of its own; a UPN is matched only by a
+        # typed word of four or more characters, so "9" finds Year 9, not every UPN with a 9 in it.
         self._hay = [
-            " ".join(
-                clean(s.get(k) or "").lower()
-                for k in ("name", "school_name", "year_label", "upn", "stage", "current_status")
-            )
+            " " + " ".join(
+                [clean(s.get(k) or "").lower() for k in ("name", "school_name", "year_label", "current_status")]
+                + ([f"y{s['year_group']}"] if isinstance(s.get("year_group"), int) else [])
+            ) + " "
             for s in self.summaries
         ]
+        self._upns = [clean(s.get("upn") or "").lower() for s in self.summaries]
         self._names = [tuple(clean(s.get("name") or "").lower().split()) for s in self.summaries]
         self._rebuild_base()
 
@@ -122,9 +137,19 @@ class CohortView:
         if not words:
             self.rows = self._base
             return
-        hay, names = self._hay, self._names
+        hay, names, upns = self._hay, self._names, self._upns
         pool = previous if previous is not None else self._base
-        found = [i for i in pool if all(w in hay[i] for w in words)]
+        # plain substring tests in one tight loop (the common case, and all a keystroke costs at 10,000);
+        # a year number must match a whole " y9 " token; a word of four or more may match the UPN instead
+        plain = [_word_token(w) for w in words if len(w) < 4 or _is_year(w)]
+        upn_words = [w for w in words if len(w) >= 4 and not _is_year(w)]
+        if len(plain) == 1:
+            token = plain[0]
+            found = [i for i in pool if token in hay[i]]
+        else:
+            found = [i for i in pool if all(t in hay[i] for t in plain)]
+        for word in upn_words:
+            found = [i for i in found if word in hay[i] or word in upns[i]]
         # Children whose name has a word starting with each typed word come first ("yasmin p" finds
         # Yasmin Puddleby before Yasmin Brightwater of Moorland Primary), each part in the sort order.
         first = [i for i in found if all(any(n.startswith(w) for n in names[i]) for w in words)]
@@ -139,6 +164,8 @@ class CohortView:
         old = self.query
         self.query = query
         extends = bool(old.strip()) and query.lower().startswith(old.lower()) and not query.endswith(" ")
+        # "y1" matches Year 1 only, so "y12" does not narrow it: a year word is matched afresh
+        extends = extends and not _is_year(old.lower().split()[-1])
         self._apply_query(query, previous=self.rows if extends else None)
 
     def set_saved(self, filter_id: str) -> None:

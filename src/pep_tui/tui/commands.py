@@ -43,15 +43,17 @@ class PaletteCommand:
 
 def screen_commands(app: PepApp, screen: Screen) -> Iterator[PaletteCommand]:
     """Every described binding active on ``screen`` (each runs as if its key were pressed)."""
-    seen: set[tuple[int, str]] = set()
+    seen: set[str] = set()
+    app_titles = {"Help", "Quit", "Switch role", "Keys"}  # offered below by the app, once
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if not binding.description or not active.enabled or binding.action in ("command_palette",):
             continue
-        ident = (id(active.node), binding.action)
-        if ident in seen:
+        # Only the app's own actions (they carry an id): a text box's "Delete all to the left" is an
+        # editing key, not a command, and one title is listed once however many keys reach it.
+        if binding.id is None or binding.description in seen or binding.description in app_titles:
             continue
-        seen.add(ident)
+        seen.add(binding.description)
         display = app.get_key_display(binding.with_key(key))
         yield PaletteCommand(binding.description, f"key: {display}",
                              partial(app.run_action, binding.action, active.node))

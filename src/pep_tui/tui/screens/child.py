@@ -13,10 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pep_tui.domain import year_group_label
 from pep_tui.plugins.api import Capability
 from pep_tui.services import PermissionDenied, WorkflowError, can
+from pep_tui.services.family_view import sees_staff_fields
 from pep_tui.tui.cohort_view import STATUS_WORDS
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
+from pep_tui.tui.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from pep_tui.domain import PEP
@@ -24,15 +28,15 @@ if TYPE_CHECKING:
     from pep_tui.tui.app import PepApp
 
 
-def pep_line(pep: PEP, current: bool) -> Text:
-    """One PEP in the history list."""
+def pep_line(pep: PEP, current: bool, show_qa: bool = True) -> Text:
+    """One PEP in the history list (the Virtual School's quality rating only for staff)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{pep.term_ref.label:<17}", style="bold" if current else "")
-    text.append(f" {clean(pep.stage):<11} Y{pep.year_group:<3}")
+    text.append(f" {year_group_label(pep.year_group):<16}")
     status = STATUS_WORDS.get(pep.status.value, pep.status.value)
     text.append(f" {status:<12}", style="bold" if pep.status.value == "returned" else "")
     text.append(f" rev {pep.revision:<3}")
-    if pep.qa_rating is not None:
+    if pep.qa_rating is not None and show_qa:
         text.append(f" QA {clean(pep.qa_rating.overall)}")
     if pep.superseded_by:
         text.append(" (superseded)", style="dim")
@@ -42,8 +46,10 @@ def pep_line(pep: PEP, current: bool) -> Text:
 class ChildScreen(Screen[None]):
     """One child. ``enter`` opens the highlighted PEP; ``s`` starts this term's PEP where allowed."""
 
+    HELP_TITLE = "Child"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="child.back"),
+        Binding("escape,q", "back", "Back", id="child.back"),
         Binding("p", "open_current", "This term's PEP", id="child.open_current"),
         Binding("s", "start_pep", "Start PEP", id="child.start_pep"),
         Binding("n", "start_next", "Next term's PEP", id="child.start_next"),
@@ -66,7 +72,7 @@ class ChildScreen(Screen[None]):
         yield Static("", id="child-facts")
         yield Static("", id="child-due")
         yield Label(Text("PEPs by term (enter opens)", style="bold"), id="history-title")
-        yield OptionList(id="history")
+        yield KeyList(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,7 +80,9 @@ class ChildScreen(Screen[None]):
             self.call_after_refresh(self.action_open_current)
 
     def on_screen_resume(self) -> None:
-        if self.record is not None:
+        # A screen uncovered only on its way out (switching role pops every screen at once) must not read
+        # the child as the next person, nor pop a screen that is not its own.
+        if self.record is not None and self.app.screen is self:
             self.load()
 
     # --- loading -----------------------------------------------------------------------------
@@ -86,25 +94,29 @@ class ChildScreen(Screen[None]):
             self.record = services.children.record(principal, self.child_id)
             self.peps = services.peps.history(principal, self.child_id)
         except PermissionDenied as exc:
-            self.app.notify(str(exc), title="Not available", severity="error")
-            self.app.pop_screen()
+            if self.app.screen is self:
+                self.app.notify(str(exc), title="Not available", severity="error")
+                self.app.pop_screen()
             return False
         child = self.record.child
         self.app.set_where(child.display_name)
         facts = Table.grid(padding=(0, 1), expand=True)
         facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(ratio=1)
+        facts.add_column(ratio=1, no_wrap=True, overflow="ellipsis")  # one line per fact: none is pushed off
         facts.add_column(style="bold", no_wrap=True)
-        facts.add_column(ratio=1)
+        facts.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         summary = next((s for s in services.children.list(principal) if s["child_id"] == self.child_id), {})
-        facts.add_row("Name", literal(child.display_name, "bold"), "Born", Text(child.date_of_birth.strftime("%d %b %Y")))
-        facts.add_row("Year", literal(summary.get("year_label") or "-"), "UPN", literal(child.upn or "-"))
-        facts.add_row("School", literal(child.school_name or "-"), "On roll", Text("yes" if child.on_roll else "NO"))
-        facts.add_row("SEN", literal(child.sen_status.value.replace("_", " ")), "In care since",
-                      Text(child.date_entered_care.strftime("%d %b %Y") if child.date_entered_care else "-"))
-        facts.add_row("Social worker", literal(child.social_worker or "-"), "Designated teacher",
-                      literal(child.designated_teacher or "-"))
-        facts.add_row("Carer", literal(child.carer or "-"), "IRO", literal(child.iro or "-"))
+        # what this role may see, from the services: the family sees nothing of the placement unless the
+        # social worker has decided so; people by name, never by login
+        shown = services.children.facts(principal, self.child_id)
+        for index in range(0, len(shown), 2):
+            pair = shown[index:index + 2]
+            cells: list[Any] = []
+            for label, value in pair:
+                cell = literal(value, "bold" if label == "Name" else "")
+                cell.no_wrap, cell.overflow = True, "ellipsis"
+                cells += [label, cell]
+            facts.add_row(*cells)
         self.query_one("#child-facts", Static).update(facts)
         due = Text()
         if summary.get("next_due"):
@@ -124,11 +136,12 @@ class ChildScreen(Screen[None]):
         else:
             due.append("No PEP due (not of PEP age or left care)", style="dim")
         self.query_one("#child-due", Static).update(due)
+        staff = sees_staff_fields(services.registry, principal)  # QA ratings are the staff's wording
         history = self.query_one("#history", OptionList)
         history.clear_options()
         current_id = summary.get("current_pep_id")
         for pep in reversed(self.peps):
-            history.add_option(Option(pep_line(pep, pep.id == current_id), id=pep.id))
+            history.add_option(Option(pep_line(pep, pep.id == current_id, staff), id=pep.id))
         if not self.peps:
             history.add_option(Option(Text("No PEPs yet. Press s to start this term's PEP.", style="dim"),
                                       id="none", disabled=True))
@@ -219,13 +232,15 @@ class ChildScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the list."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 class AuditScreen(Screen[None]):
     """A child's audit trail, newest first."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="audit.back")]
+    HELP_TITLE = "Audit trail"
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back", id="audit.back")]
 
     app: PepApp
 
@@ -243,7 +258,8 @@ class AuditScreen(Screen[None]):
         for event in reversed(self.events[-500:]):
             table.add_row(
                 Text(event.at.strftime("%Y-%m-%d %H:%M")), literal(event.actor), literal(event.role),
-                literal(event.action), literal(event.section_id or "-"),
+                literal(event.action + (f": {event.detail['reason']}" if event.detail.get("reason") else "")),
+                literal(event.section_id or "-"),
                 Text(f"{event.old_revision or 0}→{event.new_revision or 0}"),
             )
         with VerticalScroll(id="audit-body", can_focus=True):
@@ -255,4 +271,4 @@ class AuditScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to the child."""
-        self.app.pop_screen()
+        go_back(self)

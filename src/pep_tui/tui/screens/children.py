@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from pep_tui.tui.cohort_view import SAVED_FILTERS, CohortView
 from pep_tui.tui.widgets.children_list import ChildrenList
+from pep_tui.tui.widgets.find_box import FindBox
 from pep_tui.tui.widgets.needs_panel import NeedsPanel
 from pep_tui.tui.widgets.status_line import StatusLine
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 class ChildrenScreen(Screen[None]):
     """The first screen: type a few letters of a name, ``enter`` opens the child."""
+
+    HELP_TITLE = "My children"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "clear_filter", "Clear filter", id="children.clear_filter"),
@@ -47,7 +50,7 @@ class ChildrenScreen(Screen[None]):
         yield NeedsPanel(id="needs")
         with Horizontal(id="filter-row"):
             yield Static(Text("Find: ", style="bold"), id="filter-label")
-            yield Input(placeholder="type a name, school or year…", id="filter", select_on_focus=False)
+            yield FindBox(placeholder="type a name, school or year…", id="filter", select_on_focus=False)
         yield StatusLine(id="list-status")
         yield ChildrenList(self._load_view(), id="children")
         yield Footer()
@@ -70,6 +73,8 @@ class ChildrenScreen(Screen[None]):
         return self.query_one("#filter", Input)
 
     def on_mount(self) -> None:
+        if not self.query("#filter"):  # removed before it was shown (a burst of role switches)
+            return
         self.filter_input.focus()
         self.children_list.refresh_rows()
         self._update_status()
@@ -81,7 +86,7 @@ class ChildrenScreen(Screen[None]):
             warn()
 
     def on_screen_resume(self) -> None:
-        if self.view is None or not self.is_mounted:
+        if self.view is None or not self.is_mounted or self.app.screen is not self:
             return
         keep = self.children_list.current
         self.view.load(self.app.services.children.list(self.app.principal))
@@ -117,8 +122,13 @@ class ChildrenScreen(Screen[None]):
             self.children_list.action_open()
 
     def on_key(self, event: events.Key) -> None:
-        """Typing while the list has focus goes to the find box."""
-        if self.focused is self.children_list and event.is_printable and event.character not in (None, "?"):
+        """In the list, ``/`` goes to the find box (as in less, vim and k9s) and ``j``/``k``/``g``/``G``
+        move; any other letter typed while the list has focus goes to the find box too."""
+        if self.focused is self.children_list and event.character == "/":
+            event.stop()
+            self.filter_input.focus()
+            return
+        if self.focused is self.children_list and event.is_printable and event.character not in (None, "?", "j", "k", "g", "G"):
             event.stop()
             self.filter_input.focus()
             self.filter_input.insert_text_at_cursor(event.character or "")

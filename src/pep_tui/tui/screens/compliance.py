@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pep_tui.services import PermissionDenied
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import literal
 
 if TYPE_CHECKING:
@@ -29,8 +30,10 @@ class ComplianceScreen(Screen[None]):
     ``ComplianceScreen(services, principal)`` (the plugin-view contract).
     """
 
+    HELP_TITLE = "Compliance"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="compliance.back"),
+        Binding("escape,q", "back", "Back", id="compliance.back"),
         Binding("r", "reload", "Reload", id="compliance.reload"),
     ]
 
@@ -89,4 +92,4 @@ class ComplianceScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back."""
-        self.app.pop_screen()
+        go_back(self)

@@ -11,18 +11,18 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pep_tui.tui.forms import DATE_HINT, FieldInputError, parse_date
+from pep_tui.tui.navigation import Dialog
 from pep_tui.tui.text import literal
 
 #: how a dialog's keys are written on its buttons
 KEY_WORDS = {"escape": "esc", "enter": "enter"}
 
 
-class ChoiceDialog(ModalScreen[Any]):
+class ChoiceDialog(Dialog[Any]):
     """A question with a few answers, each chosen with one key (or its button). ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -64,7 +64,7 @@ class ChoiceDialog(ModalScreen[Any]):
         self.dismiss(None)
 
 
-class ReasonDialog(ModalScreen[str | None]):
+class ReasonDialog(Dialog[str | None]):
     """Ask for a reason (returning a PEP, a comment): ``ctrl+s`` confirms, ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,23 +73,27 @@ class ReasonDialog(ModalScreen[str | None]):
     ]
 
     def __init__(self, title: str, prompt: str, initial: str = "",
-                 empty_message: str = "A reason is needed: say what to change.") -> None:
+                 empty_message: str = "A reason is needed: say what to change.", notice: str = "") -> None:
+        """``notice`` is shown under the text box from the start (why the dialog is back, say)."""
         super().__init__(classes="dialog")
         self.title_text = title
         self.prompt = prompt
         self.initial = initial
         self.empty_message = empty_message
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             yield Static(Text(self.prompt))
             yield TextArea(self.initial, id="reason", soft_wrap=True, tab_behavior="focus")
-            yield Static("", id="reason-error", classes="dialog-error")
+            yield Static(literal(self.notice, "bold"), id="reason-error", classes="dialog-error")
             yield Static(Text("ctrl+s confirm · esc cancel", style="dim"))
 
     def on_mount(self) -> None:
-        self.query_one("#reason", TextArea).focus()
+        area = self.query_one("#reason", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_confirm(self) -> None:
         """Confirm, refusing an empty reason."""
@@ -104,7 +108,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
+class NoteDialog(Dialog[tuple[str, date | None] | None]):
     """A note and an optional date (``tab`` between them): ``ctrl+s`` confirms, ``escape`` cancels.
 
     Returns ``(note, date or None)``; an empty note or a date that cannot be read is refused in the
@@ -116,11 +120,13 @@ class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
     ]
 
-    def __init__(self, title: str, prompt: str, date_label: str) -> None:
+    def __init__(self, title: str, prompt: str, date_label: str, not_before: date | None = None) -> None:
+        """``not_before``: the earliest date accepted (today, for a date that must lie ahead)."""
         super().__init__(classes="dialog")
         self.title_text = title
         self.prompt = prompt
         self.date_label = date_label
+        self.not_before = not_before
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -147,6 +153,8 @@ class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
         typed = self.query_one("#note-date", Input).value.strip()
         try:
             when = parse_date(typed) if typed else None
+            if when is not None and self.not_before is not None and when < self.not_before:
+                raise FieldInputError(f"{when:%d %b %Y} has passed; give a date from {self.not_before:%d %b %Y}")
         except FieldInputError as exc:
             error.update(literal(f"{self.date_label}: {exc}", "bold"))
             self.query_one("#note-date", Input).focus()
@@ -158,32 +166,73 @@ class NoteDialog(ModalScreen[tuple[str, date | None] | None]):
         self.dismiss(None)
 
 
-class PickDialog(ModalScreen[Any]):
-    """Pick one item from a list (type to move, ``enter`` picks, ``escape`` cancels)."""
+class PickDialog(Dialog[Any]):
+    """Pick one item from a list: type to narrow it (a longer list has a find box), ``up``/``down`` move,
+    ``enter`` picks, ``escape`` cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="pick.cancel"),
+        Binding("down", "move(1)", "Down", show=False, id="pick.down", priority=True),
+        Binding("up", "move(-1)", "Up", show=False, id="pick.up", priority=True),
     ]
+
+    #: lists longer than this get a find box
+    FIND_FROM = 6
 
     def __init__(self, title: str, items: Sequence[tuple[Text | str, Any]], hint: str = "") -> None:
         super().__init__(classes="dialog")
         self.title_text = title
         self.items = list(items)
         self.hint = hint
+        self.shown: list[int] = list(range(len(self.items)))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(Text(self.title_text, style="bold"), classes="dialog-title")
             if self.hint:
                 yield Static(Text(self.hint, style="dim"))
-            yield OptionList(
-                *[Option(label if isinstance(label, Text) else literal(label), id=str(i))
-                  for i, (label, _) in enumerate(self.items)],
-                id="pick",
-            )
+            if len(self.items) > self.FIND_FROM:
+                yield Input(placeholder="type to narrow the list…", id="pick-find", select_on_focus=False)
+            yield OptionList(*self._options(), id="pick")
+
+    def _label(self, index: int) -> Text:
+        label = self.items[index][0]
+        return label if isinstance(label, Text) else literal(label)
+
+    def _options(self) -> list[Option]:
+        return [Option(self._label(i), id=str(i)) for i in self.shown]
 
     def on_mount(self) -> None:
-        self.query_one("#pick", OptionList).focus()
+        finder = self.query("#pick-find")
+        (finder.first() if finder else self.query_one("#pick", OptionList)).focus()
+        options = self.query_one("#pick", OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "pick-find":
+            return
+        words = event.value.lower().split()
+        self.shown = [i for i in range(len(self.items)) if all(w in self._label(i).plain.lower() for w in words)]
+        options = self.query_one("#pick", OptionList)
+        options.clear_options()
+        options.add_options(self._options())
+        if self.shown:
+            options.highlighted = 0
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "pick-find":
+            event.stop()
+            highlighted = self.query_one("#pick", OptionList).highlighted
+            if highlighted is not None and self.shown:
+                self.dismiss(self.items[self.shown[highlighted]][1])
+
+    def action_move(self, delta: int) -> None:
+        """Move in the list (from the find box too); it stops at its ends."""
+        options = self.query_one("#pick", OptionList)
+        if options.option_count:
+            current = options.highlighted if options.highlighted is not None else -delta
+            options.highlighted = max(0, min(options.option_count - 1, current + delta))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

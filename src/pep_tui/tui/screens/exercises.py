@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ def result_text(exercise: Exercise, done: bool, message: str) -> Text:
 class ExercisesScreen(Screen[None]):
     """The sandbox's exercises: ``c`` checks the highlighted one, ``h`` shows its hint, ``s`` signs in as
     the login it is written for and opens the child."""
+
+    HELP_TITLE = "Exercises"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="exercises.back"),
@@ -235,7 +238,7 @@ class ExercisesScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back to where you were."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 def sign_in_for(app: PepApp, exercise: Exercise) -> None:

@@ -9,8 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from pep_tui.tui.navigation import Dialog
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
@@ -35,7 +37,20 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str]]:
     return sorted(rows, key=lambda r: r[1].lower())
 
 
-class HelpScreen(ModalScreen[None]):
+def screen_title(screen: Screen) -> str:
+    """What the help calls a screen: its ``HELP_TITLE``, else its class name in words
+    (``DecisionQueueScreen`` → "Decision queue"), never a bare class name."""
+    import re
+
+    title = getattr(screen, "HELP_TITLE", None)
+    if title:
+        return str(title)
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z][a-z]*|[a-z]+|\d+", type(screen).__name__.removesuffix("Screen"))
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return text[:1].upper() + text[1:] if text else "pep-tui"
+
+
+class HelpScreen(Dialog[None]):
     """The bindings of the screen underneath, with their ids (for ``keys`` in settings.toml)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

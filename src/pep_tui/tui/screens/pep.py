@@ -18,6 +18,7 @@ from pep_tui.services import PermissionDenied
 from pep_tui.services.peps import SectionState, count_completion
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.forms import describe_model
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.screens.dialogs import ChoiceDialog
 from pep_tui.tui.screens.pep_findings import jump_to, refresh_findings
 from pep_tui.tui.screens.pep_saving import save_form, settle_typing
@@ -36,6 +37,8 @@ def pane_id(section_id: str) -> str:
 class PEPScreen(Screen[None]):
     """Edit one PEP. Unsaved edits are never dropped: leaving asks first."""
 
+    HELP_TITLE = "PEP"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="pep.save", priority=True),
         Binding("ctrl+n", "next_section", "Next section", id="pep.next_section", priority=True),
@@ -43,8 +46,13 @@ class PEPScreen(Screen[None]):
         Binding("ctrl+l", "findings", "Findings", id="pep.findings", priority=True),
         Binding("ctrl+g", "workflow", "Actions", id="pep.actions", priority=True),
         Binding("ctrl+r", "reload", "Reload", id="pep.reload", priority=True),
+        Binding("f2", "jump_field", "Jump to field", id="pep.jump_field", priority=True),
         Binding("escape", "back", "Back", id="pep.back"),
+        Binding("ctrl+z", "undo_action", "Undo sign-off", id="pep.undo_action", priority=True),
     ]
+
+    #: seconds in which a confirmed sign-off (submit, approve, return…) can be undone before it is recorded
+    undo_seconds: float = 5.0
 
     app: PepApp
 
@@ -56,6 +64,8 @@ class PEPScreen(Screen[None]):
         self.pep: PEP | None = None
         self.states: list[SectionState] = []
         self.findings: list[Finding] = []
+        #: a confirmed action waiting out its undo window: (action, reason, timer)
+        self.pending_action: tuple[str, str | None, Any] | None = None
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -75,6 +85,7 @@ class PEPScreen(Screen[None]):
             return
         yield self.app.identity_bar()
         yield Static(self._title(), id="pep-title")
+        yield Static(self._return_reason(), id="pep-return-reason", classes="-empty" if not self._return_reason() else "")
         with TabbedContent(id="sections"):
             for state in self.states:
                 yield TabPane(Content.from_rich_text(self._tab_label(state)), id=pane_id(state.spec.id))
@@ -98,7 +109,26 @@ class PEPScreen(Screen[None]):
         self.update_status()
 
     def on_screen_resume(self) -> None:
+        if self.app.screen is not self:
+            return
+        self.take_my_own_changes()
         self.call_after_refresh(self._keep_focus_in_view)
+
+    def take_my_own_changes(self, anyone: bool = False) -> bool:
+        """Back from a screen that saved this PEP (a QA rating, a note): take the newer revision silently
+        when nothing is unsaved here and the last save was one's own, so the next action is not refused as
+        a conflict with oneself. ``anyone`` takes someone else's newer revision too (after telling the user)."""
+        if self.pep is None or self.dirty_forms:
+            return False
+        try:
+            latest = self.app.services.peps.get(self.app.principal, self.child_id, self.pep_id)
+        except PermissionDenied:
+            return False
+        if latest.revision == self.pep.revision or (latest.updated_by != self.app.principal.login and not anyone):
+            return False
+        self._read()
+        self.adopt(self.pep, rebuild=set())  # type: ignore[arg-type]
+        return True
 
     def _keep_focus_in_view(self) -> None:
         """Back from a dialog or the palette: if focus was left on a hidden tab (or nowhere), move it to
@@ -125,9 +155,20 @@ class PEPScreen(Screen[None]):
             text.append(" · correction of an approved PEP", style="bold")
         if not any(s.editable for s in self.states):
             text.append(" · read only", style="dim")
-        if pep.return_reason and pep.status.value == "returned":
-            text.append(" · returned: ", style="bold")
-            text.append(clean(pep.return_reason))
+        return text
+
+    def _return_reason(self) -> Text:
+        """Why the PEP was returned, by whom and when: wrapped on its own lines, readable at 80 columns."""
+        pep = self.pep
+        if pep is None or not pep.return_reason or pep.status.value != "returned":
+            return Text()
+        step = next((s for s in reversed(pep.sign_offs) if s.step == "return"), None)
+        text = Text("Returned", style="bold")
+        if step is not None:
+            member = self.app.services.store.get_staff(step.by)
+            text.append(f" by {clean(member.display_name if member else step.by)} on {step.at:%d %b %Y}")
+        text.append(": ", style="bold")
+        text.append(clean(pep.return_reason, newlines=True))
         return text
 
     def _tab_label(self, state: SectionState) -> Text:
@@ -238,7 +279,7 @@ class PEPScreen(Screen[None]):
         text.append(f" · {done}/{len(self.states)} sections complete")
         errors = sum(1 for f in self.findings if f.severity is Severity.ERROR)
         if errors:
-            text.append(f" · {errors} errors", style="bold")
+            text.append(f" · {errors} error{'s' if errors != 1 else ''}", style="bold")
         self.query_one("#pep-status", Static).update(text)
         for state in self.states:
             with contextlib.suppress(Exception):  # a tab not yet mounted
@@ -290,6 +331,9 @@ class PEPScreen(Screen[None]):
             if form.section_id in rebuild or not form.dirty:
                 self.build_form(form.section_id, focus=form.section_id in rebuild)
         self.query_one("#pep-title", Static).update(self._title())
+        reason = self._return_reason()
+        self.query_one("#pep-return-reason", Static).update(reason)
+        self.query_one("#pep-return-reason", Static).set_class(not reason, "-empty")
         self.refresh_findings()
         self.update_status()
 
@@ -338,10 +382,12 @@ class PEPScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Leave the PEP (asking about unsaved edits)."""
-        self.leave(self.app.pop_screen)
+        if self.app.screen is self:
+            self.leave(lambda: go_back(self))
 
     def leave(self, then: Any) -> None:
-        """Run ``then`` once unsaved edits are saved or knowingly discarded."""
+        """Run ``then`` once unsaved edits are saved or knowingly discarded (and a held sign-off recorded)."""
+        self.commit_action()
         dirty = self.dirty_forms
         if not dirty:
             then()
@@ -364,6 +410,92 @@ class PEPScreen(Screen[None]):
                           ("escape", "Stay", None)]),
             decided,
         )
+
+    # --- jump to a field -----------------------------------------------------------------------
+
+    def action_jump_field(self) -> None:
+        """Pick a field (or an "Add a …" button) of the section in view by typing part of its name, and go
+        straight to it: no tabbing through the form."""
+        from textual.widgets import Button
+
+        from pep_tui.tui.screens.dialogs import PickDialog
+        from pep_tui.tui.widgets.field_editors import FieldEditor
+
+        section = self.current_section()
+        form = self.form_for(section) if section else None
+        if form is None:
+            return
+        items: list[tuple[str, Any]] = []
+        for widget in form.query("FieldEditor, .rows-add"):
+            if isinstance(widget, FieldEditor):
+                boxes = [a for a in widget.ancestors if getattr(a, "border_title", None)]
+                where = f"{boxes[0].border_title} · " if boxes else ""
+                items.append((f"{where}{widget.info.label}", widget))
+            elif isinstance(widget, Button):
+                items.append((str(widget.label), widget))
+        if not items:
+            return
+
+        def go(target: Any) -> None:
+            if target is None or not target.is_attached:
+                return
+            if isinstance(target, FieldEditor):
+                target.focus_input()
+            else:
+                target.focus()
+            form.scroll_to_widget(target, animate=False)
+
+        self.app.push_screen(PickDialog(f"Jump to a field of {self.state_for(section).spec.title}",  # type: ignore[union-attr]
+                                        items, "type part of its name, enter goes there"), go)
+
+    # --- sign-offs held for a few seconds ----------------------------------------------------
+
+    def hold(self, action: str, reason: str | None) -> None:
+        """Keep a confirmed action for ``undo_seconds`` (ctrl+z undoes it), then record it."""
+        self.commit_action()
+        timer = self.set_timer(self.undo_seconds, self.commit_action)
+        self.pending_action = (action, reason, timer)
+        self.refresh_bindings()
+        self.app.notify(f"{action.capitalize()} in {self.undo_seconds:g} s: ctrl+z undoes.", timeout=self.undo_seconds)
+
+    def commit_action(self) -> None:
+        """Record the held action now (leaving the PEP does this too)."""
+        from pep_tui.tui.screens.workflow import perform
+
+        if self.pending_action is None:
+            return
+        action, reason, timer = self.pending_action
+        self.pending_action = None
+        timer.stop()
+        perform(self, action, reason)
+        if self.live:
+            self.refresh_bindings()
+
+    def action_undo_action(self) -> None:
+        """Undo the sign-off just confirmed, within its few seconds: nothing is recorded."""
+        if self.pending_action is None:
+            return
+        action, _reason, timer = self.pending_action
+        timer.stop()
+        self.pending_action = None
+        self.refresh_bindings()
+        self.app.notify(f"Undone: the PEP was not {'returned' if action == 'return' else action + 'd'}.", timeout=3)
+
+    def on_unmount(self) -> None:
+        self._unmounting = True
+        self.commit_action()
+
+    _unmounting = False
+
+    @property
+    def live(self) -> bool:
+        """Whether the screen's widgets can still be updated (not closing down)."""
+        return self.is_attached and not self._unmounting and bool(self.query("#pep-title"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo_action":
+            return self.pending_action is not None
+        return True
 
     def action_workflow(self) -> None:
         """Workflow actions the role may take on this PEP (submit, approve, return…)."""

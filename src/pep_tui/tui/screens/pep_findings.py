@@ -35,6 +35,9 @@ def refresh_findings(screen: PEPScreen) -> None:
     options = screen.query_one("#findings", OptionList)
     options.clear_options()
     titles = {s.spec.id: s.spec.title for s in screen.states}
+    reason = screen._return_reason()
+    if reason:  # what was asked for comes first: it is why the PEP is back with its writers
+        options.add_option(Option(Text("↩ ") + reason, id="return-reason", disabled=True))
     for index, finding in enumerate(findings):
         mark, style = SEVERITY_MARK.get(finding.severity, ("  ", ""))
         line = Text(mark, style=style)

@@ -60,6 +60,8 @@ def save_form(screen: PEPScreen, form: SectionForm, data: dict[str, Any] | None 
                           title="Not saved", severity="warning")
         return False
     except Conflict as exc:
+        if _only_my_own_save(screen, form):  # e.g. a QA rating saved from this PEP: not a conflict
+            return save_form(screen, form, data)
         screen.open_conflict(form, data, str(exc))
         return False
     except (PermissionDenied, WorkflowError) as exc:
@@ -70,4 +72,19 @@ def save_form(screen: PEPScreen, form: SectionForm, data: dict[str, Any] | None 
     form.clear_problems()
     form.mark_saved()
     screen.query_one("#pep-title", Static).update(screen._title())
+    return True
+
+
+def _only_my_own_save(screen: PEPScreen, form: SectionForm) -> bool:
+    """Whether the newer revision was saved by this same person and left this section as loaded; if so the
+    screen takes it (keeping every unsaved edit) so the save can go again on top of it."""
+    assert screen.pep is not None
+    try:
+        latest = screen.app.services.peps.get(screen.app.principal, screen.child_id, screen.pep_id)
+    except PermissionDenied:
+        return False
+    if (latest.revision == screen.pep.revision or latest.updated_by != screen.app.principal.login
+            or latest.section(form.section_id) != form.data):
+        return False
+    screen.adopt(latest, rebuild=set())
     return True

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
 
 if TYPE_CHECKING:
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 class PluginsScreen(Screen[None]):
     """Every plugin record from the plugin manager."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "Back", id="plugins.back")]
+    HELP_TITLE = "Plugins"
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back", id="plugins.back")]
 
     app: PepApp
 
@@ -57,7 +60,7 @@ class PluginsScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 def view_title(title: str) -> Text:

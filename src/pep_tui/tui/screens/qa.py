@@ -14,8 +14,10 @@ from textual.widgets.option_list import Option
 
 from pep_tui.services import PermissionDenied, WorkflowError
 from pep_tui.store import Conflict
+from pep_tui.tui.navigation import go_back
 from pep_tui.tui.screens.dialogs import ReasonDialog
 from pep_tui.tui.text import clean, literal
+from pep_tui.tui.widgets.lists import KeyList
 
 if TYPE_CHECKING:
     from pep_tui.tui.app import PepApp
@@ -34,8 +36,10 @@ def queue_rows(app: PepApp) -> list[dict[str, Any]]:
 class QAQueueScreen(Screen[None]):
     """Submitted PEPs waiting for the Virtual School: ``enter`` rates the highlighted one."""
 
+    HELP_TITLE = "QA queue"
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="qa_queue.back"),
+        Binding("escape,q", "back", "Back", id="qa_queue.back"),
         Binding("o", "open_pep", "Open PEP", id="qa_queue.open_pep"),
         Binding("r", "reload", "Reload", id="qa_queue.reload"),
     ]
@@ -45,7 +49,7 @@ class QAQueueScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield self.app.identity_bar()
         yield Label("", id="queue-title")
-        yield OptionList(id="queue")
+        yield KeyList(id="queue")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -53,7 +57,8 @@ class QAQueueScreen(Screen[None]):
         self.action_reload()
 
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        if self.app.screen is self:
+            self.action_reload()
 
     def action_reload(self) -> None:
         """Read the queue again."""
@@ -63,6 +68,8 @@ class QAQueueScreen(Screen[None]):
             self.app.notify(str(exc), title="QA queue", severity="error")
             self.rows = []
         options = self.query_one("#queue", OptionList)
+        # stay on the child in view (after a rating the queue is read again): never back to row 1
+        keep = self._selected() if getattr(self, "rows_shown", None) else None
         options.clear_options()
         for index, row in enumerate(self.rows):
             line = Text(no_wrap=True, overflow="ellipsis")
@@ -73,14 +80,20 @@ class QAQueueScreen(Screen[None]):
             line.append(f" {clean(row.get('year_label') or ''):<10} {clean(row.get('school_name') or '-')}")
             options.add_option(Option(line, id=str(index)))
         if self.rows:
-            options.highlighted = 0
+            same = [i for i, r in enumerate(self.rows) if keep is not None and r.get("child_id") == keep.get("child_id")]
+            options.highlighted = same[0] if same else (min(self._last_index, len(self.rows) - 1) if keep else 0)
+        self.rows_shown = True
         self.query_one("#queue-title", Label).update(
             Text(f"QA queue: {len(self.rows)} PEP(s) submitted and awaiting quality assurance (enter rates)", style="bold"))
         options.focus()
 
+    _last_index = 0
+
     def _selected(self) -> dict[str, Any] | None:
         index = self.query_one("#queue", OptionList).highlighted
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        if index is not None:
+            self._last_index = index
+        return self.rows[index] if index is not None and index < len(getattr(self, "rows", [])) else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         row = self.rows[int(event.option.id or 0)]
@@ -98,11 +111,13 @@ class QAQueueScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back."""
-        self.app.pop_screen()
+        go_back(self)
 
 
 class QARatingScreen(Screen[None]):
     """Rate a PEP: a digit rates the highlighted line (overall or a section); ``enter`` adds feedback."""
+
+    HELP_TITLE = "QA rating"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save rating", id="qa.save", priority=True),
@@ -150,6 +165,9 @@ class QARatingScreen(Screen[None]):
             return
         self.sections = [(s.spec.id, s.spec.title) for s in states]
         title = literal(record.child.display_name, "bold")
+        if record.child.school_name:  # two children of the same name are told apart by their school
+            title.append(" · ")
+            title.append(literal(record.child.school_name))
         title.append(f" · {self.pep.term_ref.label} PEP · {self.pep.status.label}")
         self.query_one("#qa-title", Static).update(title)
         legend = Text("Rate: ", style="bold")
@@ -236,7 +254,7 @@ class QARatingScreen(Screen[None]):
             self.app.notify(str(exc), title="Rating not saved", severity="error")
             return
         self.app.notify("Rating saved.", timeout=3)
-        self.app.pop_screen()
+        go_back(self)
 
     def action_open_pep(self) -> None:
         """Read the PEP being rated."""
@@ -246,4 +264,4 @@ class QARatingScreen(Screen[None]):
 
     def action_back(self) -> None:
         """Back without saving the rating."""
-        self.app.pop_screen()
+        go_back(self)

@@ -15,6 +15,7 @@ from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
 from pep_tui.services.workflow import REVIEW_NOTE_SECTION
 from pep_tui.store import Conflict
 from pep_tui.tui.screens.dialogs import ChoiceDialog, NoteDialog, ReasonDialog
+from pep_tui.tui.text import clean
 
 if TYPE_CHECKING:
     from pep_tui.tui.screens.pep import PEPScreen
@@ -67,15 +68,14 @@ def open_actions(screen: PEPScreen) -> None:
                     lambda choice: run_action(screen, choice) if choice else None)
 
 
-def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> None:
+def run_action(screen: PEPScreen, action: str, reason: str | None = None, confirmed: bool = False) -> None:
     """Carry out one action through the workflow service, then show the PEP as it now stands."""
     app, workflow = screen.app, screen.app.workflow
     if workflow is None or screen.pep is None:
         return
-    principal, child_id, pep_id, revision = app.principal, screen.child_id, screen.pep_id, screen.pep.revision
+    child_id, pep_id = screen.child_id, screen.pep_id
     if action == "return" and reason is None:
-        app.push_screen(ReasonDialog("Return this PEP", "Why is it being returned? Say what needs to change."),
-                        lambda text: run_action(screen, "return", text) if text else None)
+        ask_return_reason(screen)
         return
     if action == "rate":
         from pep_tui.tui.screens.qa import QARatingScreen
@@ -88,6 +88,58 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
     if action == "review_note":
         ask_review_note(screen)
         return
+    if action in HELD and not confirmed:
+        confirm_then_hold(screen, action, reason)
+        return
+    perform(screen, action, reason)
+
+
+#: sign-offs and decisions: asked first, then undoable (ctrl+z) for a few seconds before they are recorded
+HELD = ("submit", "finalise", "acknowledge", "approve", "return")
+CONFIRM_WORDS = {"submit": "Submit", "finalise": "Finalise", "acknowledge": "Acknowledge", "approve": "Approve",
+                 "return": "Return"}
+
+
+def own_latest_revision(screen: PEPScreen) -> int:
+    """The revision to act on: the PEP as loaded, or a newer one saved by this same person (a rating from
+    this PEP, say), taken silently so that one's own save never reads as a conflict."""
+    assert screen.pep is not None
+    if screen.live:
+        screen.take_my_own_changes()
+        return screen.pep.revision
+    try:  # the screen is closing (leaving records a held action): read without touching its widgets
+        latest = screen.app.services.peps.get(screen.app.principal, screen.child_id, screen.pep_id)
+    except PermissionDenied:
+        return screen.pep.revision
+    return latest.revision if latest.updated_by == screen.app.principal.login else screen.pep.revision
+
+
+def confirm_then_hold(screen: PEPScreen, action: str, reason: str | None) -> None:
+    """Ask (naming the child and the PEP), then hold the action for ``screen.undo_seconds``."""
+    pep = screen.pep
+    if pep is None:
+        return
+    what = f"{CONFIRM_WORDS[action]} {clean(screen.child_name)}'s {pep.term_ref.label} PEP?"
+    body = Text(f"{ACTION_KEYS[action][1]}: {clean(screen.child_name)}, {pep.term_ref.label} PEP, revision {pep.revision}.")
+    if reason:
+        body.append("\nReason: ", style="bold")
+        body.append(clean(reason, newlines=True))
+    body.append(f"\nAfter you confirm, ctrl+z undoes it for {screen.undo_seconds:g} seconds.", style="dim")
+    if action == "return":  # the reason dialog was the question: hold straight away
+        screen.hold(action, reason)
+        return
+    screen.app.push_screen(ChoiceDialog(what, body, [("y", "Yes", "yes"), ("enter", "Yes", "yes"),
+                                                     ("escape", "No, not now", None)]),
+                           lambda choice: screen.hold(action, reason) if choice == "yes" else None)
+
+
+def perform(screen: PEPScreen, action: str, reason: str | None = None) -> None:
+    """Carry out the action now through the workflow service (after its confirmation and undo window)."""
+    app, workflow = screen.app, screen.app.workflow
+    if workflow is None or screen.pep is None:
+        return
+    principal, child_id, pep_id = app.principal, screen.child_id, screen.pep_id
+    revision = own_latest_revision(screen)
     try:
         result: Any
         if action == "submit":
@@ -104,7 +156,17 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
             result = workflow.start_next_term(principal, child_id)
         else:
             return
-    except (PermissionDenied, WorkflowError, Conflict) as exc:
+    except Conflict as exc:
+        # Someone else saved in between (one's own saves were taken above): show the PEP as it now stands
+        # and, for a return, bring the reason back as typed so nothing is lost.
+        if screen.live:
+            screen.take_my_own_changes(anyone=True)
+        if action == "return" and reason and screen.live:
+            ask_return_reason(screen, reason, notice=f"{exc} Check the PEP, then ctrl+s to return it.")
+        else:
+            app.notify(str(exc), title=f"Could not {ACTION_KEYS[action][1].lower()}", severity="error")
+        return
+    except (PermissionDenied, WorkflowError) as exc:
         app.notify(str(exc), title=f"Could not {ACTION_KEYS[action][1].lower()}", severity="error")
         return
     if action == "start":
@@ -114,8 +176,17 @@ def run_action(screen: PEPScreen, action: str, reason: str | None = None) -> Non
         app.switch_screen(PEPScreen(child_id, result.id))
         return
     app.notify(f"Done: {ACTION_KEYS[action][1].lower()}. The PEP is now {result.status.label.lower()}.", timeout=3)
-    screen._read()
-    screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
+    if screen.live:
+        screen._read()
+        screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
+
+
+def ask_return_reason(screen: PEPScreen, initial: str = "", notice: str = "") -> None:
+    """Ask why the PEP is being returned (keeping ``initial``, what was typed before a refusal)."""
+    screen.app.push_screen(
+        ReasonDialog("Return this PEP", "Why is it being returned? Say what needs to change.", initial,
+                     notice=notice),
+        lambda text: run_action(screen, "return", text) if text else None)
 
 
 def confirm_correction(screen: PEPScreen) -> None:
@@ -156,7 +227,8 @@ def ask_review_note(screen: PEPScreen) -> None:
     screen.app.push_screen(
         NoteDialog("Note for the next care-plan review",
                    "What should the review look at in the child's education? The note is added to this PEP "
-                   "and cannot be changed afterwards.", "Review date (optional)"),
+                   "and cannot be changed afterwards.", "Review date (optional)",
+                   not_before=screen.app.services.ctx.today()),
         lambda answer: add_review_note(screen, *answer) if answer else None)
 
 

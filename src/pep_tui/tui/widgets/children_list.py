@@ -63,12 +63,12 @@ class ChildrenList(ScrollView, can_focus=True):
     """A keyboard-driven list of children: ``up``/``down``/``pageup``/``pagedown``, ``enter`` to open."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Up", show=False, id="children.up"),
-        Binding("down", "cursor(1)", "Down", show=False, id="children.down"),
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="children.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="children.down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="children.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="children.page_down"),
-        Binding("home", "jump(0)", "First", show=False, id="children.first"),
-        Binding("end", "jump(-1)", "Last", show=False, id="children.last"),
+        Binding("home,g", "jump(0)", "First", show=False, id="children.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="children.last"),
         Binding("enter", "open", "Open child", id="children.open"),
     ]
 
@@ -115,7 +115,17 @@ class ChildrenList(ScrollView, can_focus=True):
                     break
         size = Size(self.size.width, len(self.view) + 1)
         if size != self.virtual_size:
-            self.virtual_size = size
+            # Assigning ``virtual_size`` lays out the whole screen (header, find box, footer…) and
+            # repaints all of it on every keystroke. Only the list and its scrollbar change, unless the
+            # scrollbar appears or goes: that one case still asks for a layout.
+            had_scrollbar = self.show_vertical_scrollbar
+            self.set_reactive(ChildrenList.virtual_size, size)
+            if self.container_size:
+                self._scroll_update(size)
+            if self.show_vertical_scrollbar != had_scrollbar or not self.container_size:
+                self.refresh(layout=True)
+            else:
+                self.refresh()
         self.cursor = min(max(self.cursor, 0), max(len(self.view) - 1, 0))
 
     @property

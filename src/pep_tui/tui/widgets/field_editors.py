@@ -26,6 +26,7 @@ from pep_tui.tui.forms import (
     parse_number,
     to_text,
 )
+from pep_tui.tui.terminal import TickBox
 from pep_tui.tui.text import clean, literal
 
 Problems = list[tuple[str, str]]
@@ -115,7 +116,7 @@ class FieldEditor(Editor):
             label.append("\n")
             label.append(clean(hint), style="dim")
         if info.kind == "bool":
-            yield Checkbox(literal(info.label), bool(self.initial), classes="field-input")
+            yield TickBox(literal(info.label), bool(self.initial), classes="field-input")
             if hint:
                 yield Static(literal(hint, "dim"), classes="field-help")
         else:
@@ -174,6 +175,10 @@ class FieldEditor(Editor):
         if not text.strip():
             if info.kind == "text" and not info.optional and not info.required:
                 return ""
+            if info.kind in ("int", "float") and not info.optional and self.initial is not None:
+                # the model would fill in its default (often 0): a cleared count must not become 0 silently
+                problems.append((self.path, "a number is needed here (type 0 if there were none)"))
+                return OMIT
             return None if info.optional and not info.required else OMIT
         try:
             if info.kind == "date":
@@ -337,7 +342,8 @@ class RowsEditor(Editor):
             yield Static(literal(self.info.help), classes="field-help")
         for value in self.initial:
             yield ItemBox(self.info, value)
-        yield Button(f"Add a {self.info.item_label.lower()}", classes="rows-add", compact=True)
+        item = self.info.item_label.lower()
+        yield Button(f"Add {'an' if item[:1] in 'aeiou' else 'a'} {item}", classes="rows-add", compact=True)
         yield Static("", classes="field-error")
 
     def items(self) -> list[ItemBox]:
@@ -348,8 +354,14 @@ class RowsEditor(Editor):
         """Add an empty item at the end and focus it."""
         box = ItemBox(self.info, value or {})
         await self.mount(box, before=self.query_one(".rows-add"))
-        box.group.focus_input()
+        # the new item's first field, once it is on screen (adding one must not leave focus on the button)
+        self.call_after_refresh(self._focus_new, box)
         return box
+
+    def _focus_new(self, box: ItemBox) -> None:
+        if box.is_attached:
+            box.group.focus_input()
+            box.scroll_visible(animate=False)
 
     async def remove_item(self, box: ItemBox) -> None:
         """Remove an item (its neighbours are renumbered)."""

@@ -1,5 +1,5 @@
 """The "Needs you" panel at the top of the home screen: the first few things that need the signed-in
-person, overdue in red, and how many more; ``f2`` opens them all (:mod:`pep_tui.tui.screens.inbox`).
+person, overdue in red, and how many more; ``f10`` opens them all (:mod:`pep_tui.tui.screens.inbox`).
 
 A caseload of up to :data:`BEFORE_FIRST_PAINT` children is worked out before the screen is drawn (a
 few milliseconds); a larger one (the Virtual School of a big council) after it, off the UI thread, so

@@ -17,6 +17,8 @@ class StatusLine(Widget):
 
     def set_text(self, text: Text) -> None:
         """Show ``text`` (trusted labels and literal user text already combined)."""
+        if text == self._text:  # the same words: nothing to repaint
+            return
         self._text = text
         self.refresh()
 
