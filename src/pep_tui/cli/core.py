@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from pep_tui.cli.common import command, open_from_args, principal_from_args, print_json, table
+from pep_tui.tui.web import in_browser
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -81,7 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _print_exercises(opened, args.list_exercises or None)
     if args.exercise:
         return _print_exercise(opened, args.exercise)
-    if args.no_app or not sys.stdout.isatty():
+    if args.no_app or not (sys.stdout.isatty() or in_browser()):  # pep-tui web runs it over pipes
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
         print(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "

@@ -23,6 +23,7 @@ from pep_tui.tui.commands import (
 )
 from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_role
 from pep_tui.tui.text import clean
+from pep_tui.tui.web import browser_keymap, deliver_document, in_browser
 from pep_tui.tui.widgets.identity import IdentityBar
 
 PLAIN_THEME = "ansi-dark"
@@ -97,6 +98,9 @@ class PepApp(App[None]):
     # --- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if in_browser(self):  # browsers keep ctrl+t/n/w: offer other keys, shown in the footer and help
+            self.keymap = browser_keymap(self.keymap)
+            self.set_keymap(self.keymap)
         if self.plain:
             self.theme = PLAIN_THEME
             self.animation_level = "none"
@@ -356,8 +360,48 @@ class PepApp(App[None]):
             yield SystemCommand("Exercises", "Training: the exercises, their hints, and check one", self.action_exercises)
             yield SystemCommand("Reset sandbox", "Training: put the sandbox back to its starting state (asks first)",
                                 self.action_reset_sandbox)
+        child_id = getattr(screen, "child_id", None)
+        if isinstance(child_id, str):
+            yield SystemCommand("Download this PEP (PDF)", "The PEP in view as a PDF, for the meeting",
+                                partial(self.download_pep, child_id, getattr(screen, "pep_id", None), "pdf"))
+            yield SystemCommand("Download this PEP (Word)", "The PEP in view as a Word document",
+                                partial(self.download_pep, child_id, getattr(screen, "pep_id", None), "docx"))
+        for stage_id in self.services.registry.stages:
+            yield SystemCommand(f"Download blank PEP form: {clean(stage_id)}", "An empty form for this stage (PDF)",
+                                partial(self.download_blank, stage_id), discover=False)
         yield SystemCommand("Keys", "Show the keys of this screen", self.action_help)
         yield SystemCommand("Quit", "Leave pep-tui (asks about unsaved edits)", self.action_quit)
+
+
+    # --- downloads: in a browser through deliver_binary; in a terminal the export command -----
+
+    def download_pep(self, child_id: str, pep_id: str | None = None, fmt: str = "pdf") -> None:
+        """Give the person a PEP document (permission-checked and audited by the export service)."""
+        try:
+            exported = self.services.exports.pep(self.principal, child_id, pep_id, fmt)
+        except PermissionDenied as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._deliver(exported.content, exported.filename,
+                      f"pep-tui export pep {child_id} --format {fmt} --out FILE")
+
+    def download_blank(self, stage_id: str, fmt: str = "pdf") -> None:
+        """Give the person a blank PEP form for a stage."""
+        exported = self.services.exports.blank(self.principal, stage_id, fmt)
+        self._deliver(exported.content, exported.filename,
+                      f"pep-tui export blank {stage_id} --format {fmt} --out FILE")
+
+    def _deliver(self, content: bytes, filename: str, terminal_route: str) -> None:
+        if deliver_document(self, content, filename):
+            self.notify(f"Downloading {filename}: if your browser shows nothing, use the link at the top "
+                        "of the page.", title="Download")
+        else:
+            self.notify(f"Downloads work in the browser. In a terminal: {terminal_route}", title="Download")
+
+    def on_delivery_failed(self, event: Any) -> None:
+        """A browser download that did not complete: say so (the browser may have refused it)."""
+        self.notify("The download did not complete; try again, or use the link at the top of the page.",
+                    title="Download", severity="warning")
 
 
 def run_app(opened: Opened, principal: Principal) -> None:
