@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pep_tui.cli.plugin_cmd",
     "pep_tui.cli.report_cmd",
     "pep_tui.cli.pupil_premium_cmd",
+    "pep_tui.cli.web_cmd",
 )
 
 
