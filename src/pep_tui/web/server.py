@@ -49,6 +49,7 @@ MIN_COLUMNS, MIN_ROWS = 20, 8
 #: What the child process inherits from the server's environment (nothing else, no PEP_TUI_*).
 INHERITED_ENV = ("HOME", "LANG", "LC_ALL", "TZ")
 SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
+NONCE: Any = web.RequestKey("pep_csp_nonce", str) if hasattr(web, "RequestKey") else "pep_csp_nonce"
 
 
 @dataclass
@@ -131,15 +132,25 @@ class PepAppService(AppService):
         return process
 
     async def stop(self) -> None:
-        """Ask the app to quit; kill it if it has not gone within five seconds."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(super().stop(), 5)
+        """Ask the app to quit and close its input; kill it if it has not gone within three seconds."""
+        if self._task is None:
+            return
+        await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
+        with contextlib.suppress(Exception):
+            await self.send_meta({"type": "quit"})
+        with contextlib.suppress(Exception):
+            self.stdin.close()
         process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(process.wait(), 5)
+        if process is not None:
+            try:
+                await asyncio.wait_for(process.wait(), 3)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        task, self._task = self._task, None
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, 3)
 
 
 class PepWebServer(Server):
@@ -162,7 +173,8 @@ class PepWebServer(Server):
     # --- the aiohttp application ---------------------------------------------------------------
 
     async def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self.security_headers])
+        app = web.Application(middlewares=[self.security_nonce])
+        app.on_response_prepare.append(self.security_headers)
         aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True)
         app.add_routes([
             web.get("/", self.handle_index, name="index"),
@@ -178,16 +190,16 @@ class PepWebServer(Server):
         return await self._make_app()
 
     @web.middleware
-    async def security_headers(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        """CSP, no framing, no caching, no referrer: on every response, refusals included."""
-        nonce = secrets.token_urlsafe(16)
-        request["csp_nonce"] = nonce
-        try:
-            response = await handler(request)
-        except web.HTTPException as exc:
-            response = exc
-        ws_origin = "wss:" + self.allowed_origin.split(":", 1)[1] if self.allowed_origin.startswith("https") \
-            else "ws:" + self.allowed_origin.split(":", 1)[1]
+    async def security_nonce(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+        """A fresh script nonce for each page."""
+        request[NONCE] = secrets.token_urlsafe(16)
+        return await handler(request)
+
+    async def security_headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        """CSP, no framing, no caching, no referrer: on every response (refusals and downloads too)."""
+        nonce = request.get(NONCE) or secrets.token_urlsafe(16)
+        scheme, rest = self.allowed_origin.split(":", 1)
+        ws_origin = ("wss:" if scheme == "https" else "ws:") + rest
         headers = response.headers
         headers["Content-Security-Policy"] = (
             f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
@@ -201,9 +213,6 @@ class PepWebServer(Server):
         headers["X-Content-Type-Options"] = "nosniff"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        if isinstance(response, web.HTTPException) and not isinstance(response, web.HTTPSuccessful):
-            raise response
-        return response
 
     # --- who is there ---------------------------------------------------------------------------
 
@@ -260,7 +269,7 @@ class PepWebServer(Server):
         context = {
             "title": "pep-tui",
             "login": login,
-            "nonce": request["csp_nonce"],
+            "nonce": request[NONCE],
             "static_url": f"{self.public_url}/static/",
             "app_websocket_url": ws_url,
             "font_size": clamp(request.query.get("fontsize", "16"), 10, 32, 16),
@@ -353,14 +362,20 @@ class PepWebServer(Server):
         finally:
             if watchdog is not None:
                 watchdog.cancel()
+            # aiohttp may cancel this handler when the browser goes: the clean-up runs to the end anyway.
+            await asyncio.shield(asyncio.ensure_future(self._end(login, service, websocket)))
+        return websocket
+
+    async def _end(self, login: str, service: PepAppService, websocket: web.WebSocketResponse) -> None:
+        try:
             await service.stop()
             with contextlib.suppress(Exception):
                 await websocket.close()
+        finally:
             self.sessions.get(login, set()).discard(service)
             if not self.sessions.get(login):
                 self.sessions.pop(login, None)
             log.info("web: session ended for %s", login)
-        return websocket
 
     async def _watch(self, service: PepAppService, websocket: web.WebSocketResponse) -> None:
         """End the session when idle too long or open too long (the app is asked to quit first)."""
@@ -380,7 +395,7 @@ class PepWebServer(Server):
                 await service.stop()
                 await websocket.close()
                 return
-            await asyncio.sleep(min(5.0, max(0.05, (idle or longest) / 20)))
+            await asyncio.sleep(min(5.0, max(0.05, min(idle or longest, longest) / 20)))
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         """The browser's keys and resizes, sizes clamped, anything unexpected ignored."""
