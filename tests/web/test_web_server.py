@@ -173,10 +173,10 @@ async def test_the_app_is_started_as_an_argument_list_with_a_minimal_environment
         assert run["argv"] == ["-m", "pep_tui", "--data-dir", str(store.settings.data_dir), "--login", "vs.admin"]
         env = run["env"]
         allowed = {"HOME", "LANG", "LC_ALL", "TZ", "PATH", "TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM",
-                   "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "PEP_TUI_WEB", "COLUMNS", "ROWS", "LC_CTYPE"}
+                   "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "PEP_WEB_SESSION", "COLUMNS", "ROWS", "LC_CTYPE"}
         assert set(env) <= allowed, set(env) - allowed
         assert env["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"
-        assert env["PEP_TUI_WEB"] == "1"
+        assert env["PEP_WEB_SESSION"] == "1"
         assert env["PATH"] == "/usr/local/bin:/usr/bin:/bin"
         assert (env["COLUMNS"], env["ROWS"]) == ("100", "30")
         assert "PEP_TUI_DATA_DIR" not in env and "SECRET_TOKEN" not in env

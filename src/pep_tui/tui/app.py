@@ -377,9 +377,11 @@ class PepApp(App[None]):
 
     def download_pep(self, child_id: str, pep_id: str | None = None, fmt: str = "pdf") -> None:
         """Give the person a PEP document (permission-checked and audited by the export service)."""
+        from pep_tui.services import WorkflowError
+
         try:
             exported = self.services.exports.pep(self.principal, child_id, pep_id, fmt)
-        except PermissionDenied as exc:
+        except (PermissionDenied, WorkflowError) as exc:
             self.notify(str(exc), severity="error")
             return
         self._deliver(exported.content, exported.filename,

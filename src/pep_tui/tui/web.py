@@ -13,8 +13,9 @@ from typing import Any
 
 #: The driver textual-serve (and ``pep-tui web``) starts the app with.
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
-#: Set to "1" by ``pep-tui web`` in the minimal environment of each app it starts.
-WEB_ENV = "PEP_TUI_WEB"
+#: Set to "1" by ``pep-tui web`` in the minimal environment of each app it starts (outside the
+#: ``PEP_TUI_`` prefix, which settings read).
+WEB_ENV = "PEP_WEB_SESSION"
 
 #: Keys a browser never passes to a page, and what the app offers instead in a browser. The first key
 #: of each entry is the one shown in the footer and in help; the browser key stays for terminals.
