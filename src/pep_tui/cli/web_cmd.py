@@ -110,8 +110,13 @@ def cmd_web(args: argparse.Namespace) -> int:
         from pep_tui.web.server import PepWebServer, WebConfig
     except ImportError:
         raise UserError(INSTALL_HINT) from None
-    opened = open_services(getattr(args, "data_dir", None), expect_kind=None if args.training else "live")
-    settings = opened.settings
+    if args.training:  # each login's own sandbox: the live store is never opened
+        from pep_tui.settings import load_settings
+
+        opened, settings = None, load_settings(getattr(args, "data_dir", None))
+    else:
+        opened = open_services(getattr(args, "data_dir", None), expect_kind="live")
+        settings = opened.settings
     config = settings.web
     if not args.training and not settings.server.trust_login_flag:
         raise UserError("pep-tui web passes each browser's login with --login: set [server] trust_login_flag "
@@ -122,7 +127,7 @@ def cmd_web(args: argparse.Namespace) -> int:
     if not config.socket:
         check_listen(config.host)
 
-    check = (lambda login: None) if args.training else staff_check(opened)
+    check = staff_check(opened) if opened is not None else (lambda login: None)
     server = PepWebServer(WebConfig(settings=config, data_dir=settings.data_dir, secret=secret,
                                     check_login=check, training=args.training))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
