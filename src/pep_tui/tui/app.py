@@ -385,13 +385,13 @@ class PepApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self._deliver(exported.content, exported.filename,
-                      f"pep-tui export pep {child_id} --format {fmt} --out FILE")
+                      f"pep-tui export pep {child_id} --format {fmt}")
 
     def download_blank(self, stage_id: str, fmt: str = "pdf") -> None:
         """Give the person a blank PEP form for a stage."""
         exported = self.services.exports.blank(self.principal, stage_id, fmt)
         self._deliver(exported.content, exported.filename,
-                      f"pep-tui export blank {stage_id} --format {fmt} --out FILE")
+                      f"pep-tui export blank --stage {stage_id} --format {fmt}")
 
     def _deliver(self, content: bytes, filename: str, terminal_route: str) -> None:
         if deliver_document(self, content, filename):
