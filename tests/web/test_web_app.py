@@ -127,3 +127,25 @@ def _child_with_pep(opened, not_in_scope_of=None) -> str:
             continue
         return child_id
     pytest.fail("the sample has no child with a PEP")
+
+
+async def test_the_app_hears_when_a_browser_download_never_arrives(pep_store, pep_principal, monkeypatch) -> None:
+    from textual import events
+
+    child_id = _child_with_pep(pep_store)
+    principal = pep_principal("social_worker", child_id)
+    keys = iter(["first", "second"])
+    monkeypatch.setattr(web_module, "in_browser", lambda app=None: True)
+    monkeypatch.setattr(app_module.PepApp, "deliver_binary", lambda self, *a, **k: next(keys))
+    monkeypatch.setattr(app_module.PepApp, "DOWNLOAD_WAIT_SECONDS", 0.2)
+    async with open_app(pep_store, principal, child_id) as pilot:
+        messages: list[tuple[str, str]] = []
+        monkeypatch.setattr(pilot.app, "notify",
+                            lambda message, severity="information", **k: messages.append((message, severity)))
+        pilot.app.download_pep(child_id)  # the browser never fetches this one
+        pilot.app.download_pep(child_id)
+        pilot.app.post_message(events.DeliveryComplete(key="second", path=None, name=None))
+        await pilot.pause(0.6)
+    warnings = [m for m, severity in messages if severity == "warning"]
+    assert len(warnings) == 1 and "has not fetched" in warnings[0]
+    assert any(m.startswith("Downloaded pep-") for m, _ in messages)

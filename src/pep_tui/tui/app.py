@@ -69,6 +69,8 @@ class PepApp(App[None]):
         self.exercise_progress: dict[str, bool] = {}
         self.exercise_messages: dict[str, str] = {}
         self.last_exercise: str | None = None
+        #: browser downloads handed over and not yet fetched: delivery key -> file name
+        self._pending_downloads: dict[str, str] = {}
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -393,17 +395,36 @@ class PepApp(App[None]):
         self._deliver(exported.content, exported.filename,
                       f"pep-tui export blank --stage {stage_id} --format {fmt}")
 
+    #: a browser download not fetched after this many seconds is reported (a browser refused it)
+    DOWNLOAD_WAIT_SECONDS: ClassVar[float] = 20.0
+
     def _deliver(self, content: bytes, filename: str, terminal_route: str) -> None:
-        if deliver_document(self, content, filename):
-            self.notify(f"Downloading {filename}: if your browser shows nothing, use the link at the top "
-                        "of the page.", title="Download")
-        else:
+        key = deliver_document(self, content, filename)
+        if key is None:
             self.notify(f"Downloads work in the browser. In a terminal: {terminal_route}", title="Download")
+            return
+        self.notify(f"Downloading {filename}…", title="Download")
+        if key:
+            self._pending_downloads[key] = filename
+            self.set_timer(self.DOWNLOAD_WAIT_SECONDS, lambda: self._download_overdue(key))
+
+    def _download_overdue(self, key: str) -> None:
+        filename = self._pending_downloads.get(key)
+        if filename is not None:
+            self.notify(f"Your browser has not fetched {filename} yet: use the link at the top of the "
+                        "page, or allow downloads for this site.", title="Download", severity="warning",
+                        timeout=15)
+
+    def on_delivery_complete(self, event: Any) -> None:
+        """A browser download went through."""
+        filename = self._pending_downloads.pop(getattr(event, "key", ""), None)
+        if filename is not None:
+            self.notify(f"Downloaded {filename}.", title="Download")
 
     def on_delivery_failed(self, event: Any) -> None:
-        """A browser download that did not complete: say so (the browser may have refused it)."""
-        self.notify("The download did not complete; try again, or use the link at the top of the page.",
-                    title="Download", severity="warning")
+        """A browser download that did not complete: say so."""
+        self._pending_downloads.pop(getattr(event, "key", ""), None)
+        self.notify("The download did not complete; please try again.", title="Download", severity="warning")
 
 
 def run_app(opened: Opened, principal: Principal) -> None:

@@ -41,17 +41,18 @@ def browser_keymap(configured: dict[str, str]) -> dict[str, str]:
     return {**BROWSER_KEYMAP, **configured}
 
 
-def deliver_document(app: Any, content: bytes, filename: str, mime_type: str | None = None) -> bool:
-    """Hand a document to the person in the browser as a download; ``False`` outside a browser.
+def deliver_document(app: Any, content: bytes, filename: str, mime_type: str | None = None) -> str | None:
+    """Hand a document to the person in the browser as a download: its delivery key, or ``None``
+    outside a browser.
 
     The file never touches the server's disk: the bytes go to the browser through the web server,
     which gives the download only to the login that asked for it.
     """
     if not in_browser(app):
-        return False
-    app.deliver_binary(io.BytesIO(content), save_filename=filename, open_method="download",
-                       mime_type=mime_type or _mime(filename))
-    return True
+        return None
+    key = app.deliver_binary(io.BytesIO(content), save_filename=filename, open_method="download",
+                             mime_type=mime_type or _mime(filename))
+    return key or ""
 
 
 def _mime(filename: str) -> str:
