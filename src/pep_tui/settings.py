@@ -241,6 +241,48 @@ class ServerSettings(BaseModel):
     )
 
 
+class WebSettings(BaseModel):
+    """``pep-tui web``: the app in a browser behind the council's signing-in proxy (``[web]``).
+
+    Read **only** from ``settings.toml`` in the data folder, never from the environment: these
+    options decide who a browser is signed in as.
+    """
+
+    public_url: str = Field(
+        "", description="The address people open, e.g. https://pep.example.gov.uk (the proxy's; "
+                        "websockets from any other Origin are refused)",
+    )
+    host: str = Field("127.0.0.1", description="Listen address: 127.0.0.1 or ::1 only (the proxy is on this machine)")
+    port: int = Field(8420, ge=1, le=65535, description="Listen port on host (when no socket is set)")
+    socket: str = Field("", description="Listen on this Unix socket (mode 0660) instead of host:port")
+    login_header: str = Field(
+        "X-Forwarded-User", description="The header in which the proxy passes the signed-in login",
+    )
+    secret_header: str = Field(
+        "X-PEP-Proxy-Secret", description="The header in which the proxy proves itself with the shared secret",
+    )
+    secret_file: str = Field(
+        "", description="A file (owner-only) holding the shared secret the proxy sends; required unless "
+                        "socket is set",
+    )
+    login_pattern: str = Field(
+        r"^[a-z0-9][a-z0-9._-]{0,63}$",
+        description="A login from the proxy must match this whole pattern (checked before anything else)",
+    )
+    strip_login_domain: bool = Field(
+        False, description="Take the login as the part before '@' (for proxies that pass an email address)",
+    )
+    sessions_per_login: int = Field(3, ge=1, le=50, description="Open browser sessions one login may have")
+    max_sessions: int = Field(100, ge=1, description="Open browser sessions in all")
+    idle_minutes: int = Field(15, ge=0, description="End a session after this long without a key (0: never)")
+    max_session_minutes: int = Field(
+        480, ge=1, description="End every session after this long, whatever happens (signing out of the "
+                               "single sign-on does not close an open page)",
+    )
+    max_columns: int = Field(240, ge=40, le=500, description="Widest window accepted, in character cells")
+    max_rows: int = Field(80, ge=12, le=200, description="Tallest window accepted, in character cells")
+
+
 class RetentionSettings(BaseModel):
     """How long a child's records are kept after they leave care (``[retention]`` in ``settings.toml``).
 
@@ -366,6 +408,7 @@ class Settings(BaseSettings):
     log: LogSettings = Field(default_factory=LogSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -406,19 +449,21 @@ def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Setti
     file_values = read_settings_file(data_dir)
     server = file_values.pop("server", {})
     path = data_dir / SETTINGS_FILE
+    web = file_values.pop("web", {})
     try:
         base = Settings(data_dir=data_dir, **overrides)
     except ValidationError as exc:
         raise SettingsError(_one_line(exc, path, {}, environment=True)) from None
     try:
-        merged = _merge(file_values, base.model_dump(exclude_unset=True, exclude={"server"}))
+        merged = _merge(file_values, base.model_dump(exclude_unset=True, exclude={"server", "web"}))
         merged["server"] = server
         merged["data_dir"] = data_dir
         settings = Settings.model_validate(merged)
         # [server] comes from the data folder's file alone, whatever the environment says.
-        settings = settings.model_copy(update={"server": ServerSettings.model_validate(server)})
+        settings = settings.model_copy(update={"server": ServerSettings.model_validate(server),
+                                               "web": WebSettings.model_validate(web)})
     except ValidationError as exc:
-        raise SettingsError(_one_line(exc, path, {**file_values, "server": server})) from None
+        raise SettingsError(_one_line(exc, path, {**file_values, "server": server, "web": web})) from None
     return settings
 
 
@@ -432,6 +477,8 @@ def _one_line(exc: ValidationError, path: Path, file_values: dict[str, Any], env
         loc = [p for p in err["loc"]]
         if exc.title == "ServerSettings":
             loc = ["server", *loc]
+        elif exc.title == "WebSettings":
+            loc = ["web", *loc]
         names = [str(p) for p in loc]
         # the section is the leading run of names; list positions are shown as [n]
         head = len(names) - 1

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pep_tui.cli.report_cmd",
     "pep_tui.cli.pupil_premium_cmd",
     "pep_tui.cli.remind_cmd",
+    "pep_tui.cli.web_cmd",
 )
 
 

@@ -16,6 +16,7 @@ from pep_tui.cli.common import (
 )
 from pep_tui.cli.exit_codes import DIFFERENCES, OK
 from pep_tui.cli.output import error, say
+from pep_tui.tui.web import in_browser
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -90,7 +91,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return _print_exercises(opened, args.list_exercises or None)
     if args.exercise:
         return _print_exercise(opened, args.exercise)
-    if args.no_app or not has_terminal():
+    if args.no_app or not (has_terminal() or in_browser()):  # pep-tui web runs it over pipes
         summaries = opened.services.children.list(principal)
         what = "reset to its starting state" if args.reset else "ready"
         say(f"Training sandbox (fictional data) {what} in {folder}: {len(summaries)} "

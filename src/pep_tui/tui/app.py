@@ -30,6 +30,7 @@ from pep_tui.tui.sandbox import confirm_reset, in_sandbox, open_exercises, pick_
 from pep_tui.tui.session import InputClosed, SessionGuard, apply_escape_delay, session_driver
 from pep_tui.tui.terminal import limited_terminal
 from pep_tui.tui.text import clean
+from pep_tui.tui.web import browser_keymap, deliver_document, in_browser
 from pep_tui.tui.widgets.identity import IdentityBar
 
 PLAIN_THEME = "ansi-dark"
@@ -83,6 +84,8 @@ class PepApp(OrderedKeysMixin, App[None]):
         self.last_exercise: str | None = None
         #: unreadable child files already shown in a warning this session
         self._unreadable_shown: set[str] = set()
+        #: browser downloads handed over and not yet fetched: delivery key -> file name
+        self._pending_downloads: dict[str, str] = {}
         if self.keymap:
             self.set_keymap(self.keymap)
 
@@ -161,6 +164,9 @@ class PepApp(OrderedKeysMixin, App[None]):
     # --- start-up ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        if in_browser(self):  # browsers keep ctrl+t/n/w: offer other keys, shown in the footer and help
+            self.keymap = browser_keymap(self.keymap)
+            self.set_keymap(self.keymap)
         if self.plain:
             self.theme = PLAIN_THEME
             self.animation_level = "none"
@@ -457,8 +463,69 @@ class PepApp(OrderedKeysMixin, App[None]):
             yield SystemCommand("Exercises", "Training: the exercises, their hints, and check one", self.action_exercises)
             yield SystemCommand("Reset sandbox", "Training: put the sandbox back to its starting state (asks first)",
                                 self.action_reset_sandbox)
+        child_id = getattr(screen, "child_id", None)
+        if isinstance(child_id, str):
+            yield SystemCommand("Download this PEP (PDF)", "The PEP in view as a PDF, for the meeting",
+                                partial(self.download_pep, child_id, getattr(screen, "pep_id", None), "pdf"))
+            yield SystemCommand("Download this PEP (Word)", "The PEP in view as a Word document",
+                                partial(self.download_pep, child_id, getattr(screen, "pep_id", None), "docx"))
+        for stage_id in self.services.registry.stages:
+            yield SystemCommand(f"Download blank PEP form: {clean(stage_id)}", "An empty form for this stage (PDF)",
+                                partial(self.download_blank, stage_id), discover=False)
         yield SystemCommand("Keys", "Show the keys of this screen", self.action_help)
         yield SystemCommand("Quit", "Leave pep-tui (asks about unsaved edits)", self.action_quit)
+
+
+    # --- downloads: in a browser through deliver_binary; in a terminal the export command -----
+
+    def download_pep(self, child_id: str, pep_id: str | None = None, fmt: str = "pdf") -> None:
+        """Give the person a PEP document (permission-checked and audited by the export service)."""
+        from pep_tui.services import WorkflowError
+
+        try:
+            exported = self.services.exports.pep(self.principal, child_id, pep_id, fmt)
+        except (PermissionDenied, WorkflowError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._deliver(exported.content, exported.filename,
+                      f"pep-tui export pep {child_id} --format {fmt}")
+
+    def download_blank(self, stage_id: str, fmt: str = "pdf") -> None:
+        """Give the person a blank PEP form for a stage."""
+        exported = self.services.exports.blank(self.principal, stage_id, fmt)
+        self._deliver(exported.content, exported.filename,
+                      f"pep-tui export blank --stage {stage_id} --format {fmt}")
+
+    #: a browser download not fetched after this many seconds is reported (a browser refused it)
+    DOWNLOAD_WAIT_SECONDS: ClassVar[float] = 20.0
+
+    def _deliver(self, content: bytes, filename: str, terminal_route: str) -> None:
+        key = deliver_document(self, content, filename)
+        if key is None:
+            self.notify(f"Downloads work in the browser. In a terminal: {terminal_route}", title="Download")
+            return
+        self.notify(f"Downloading {filename}…", title="Download")
+        if key:
+            self._pending_downloads[key] = filename
+            self.set_timer(self.DOWNLOAD_WAIT_SECONDS, lambda: self._download_overdue(key))
+
+    def _download_overdue(self, key: str) -> None:
+        filename = self._pending_downloads.get(key)
+        if filename is not None:
+            self.notify(f"Your browser has not fetched {filename} yet: use the link at the top of the "
+                        "page, or allow downloads for this site.", title="Download", severity="warning",
+                        timeout=15)
+
+    def on_delivery_complete(self, event: Any) -> None:
+        """A browser download went through."""
+        filename = self._pending_downloads.pop(getattr(event, "key", ""), None)
+        if filename is not None:
+            self.notify(f"Downloaded {filename}.", title="Download")
+
+    def on_delivery_failed(self, event: Any) -> None:
+        """A browser download that did not complete: say so."""
+        self._pending_downloads.pop(getattr(event, "key", ""), None)
+        self.notify("The download did not complete; please try again.", title="Download", severity="warning")
 
 
 def run_app(opened: Opened, principal: Principal) -> int:

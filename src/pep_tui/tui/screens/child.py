@@ -56,6 +56,7 @@ class ChildScreen(Screen[None]):
         Binding("a", "audit", "Audit trail", id="child.audit"),
         Binding("i", "record", "Child record", show=False, id="child.record"),
         Binding("r", "reload", "Reload", show=False, id="child.reload"),
+        Binding("d", "download_pep", "Download PEP", show=False, id="child.download_pep"),
     ]
 
     app: PepApp
@@ -229,6 +230,10 @@ class ChildScreen(Screen[None]):
     def action_reload(self) -> None:
         """Read the child again."""
         self.load()
+
+    def action_download_pep(self) -> None:
+        """This term's PEP as a PDF: a download in a browser, the export command in a terminal."""
+        self.app.download_pep(self.child_id)
 
     def action_back(self) -> None:
         """Back to the list."""
