@@ -205,7 +205,7 @@ class BudgetService:
             raise InvalidInput("Grant count", [FieldProblem("financial_year", str(exc))]) from None
         rule = CountRule.for_year(period.start_year, self.pp.settings)
         rows: list[CountedRow] = []
-        for summary in self.pp.services.children.list(principal, with_facts=True):
+        for summary in self.pp.services.children.list(principal, with_facts=True, include_closed=True):
             facts = facts_of(summary)
             person: Countable | None = None
             if facts is not None:
@@ -240,7 +240,7 @@ class BudgetService:
         school_names: dict[str, str] = {}
         allocations: list[Allocation] = []
         payments: list[PaymentEntry] = []
-        for summary in children.list(principal, with_facts=True):
+        for summary in children.list(principal, with_facts=True, include_closed=True):
             urn = summary.get("school_urn")
             if urn and urn not in school_names:
                 school_names[urn] = summary.get("school_name") or urn

@@ -111,7 +111,8 @@ def run_export_pep(request: Request, trusted: argparse.Namespace) -> int:
     args = _cli_args(request, trusted)
     _refuse_terminal(f"A {args.format.upper()} file", f"> pep.{args.format}")
     services, principal = _session(args)
-    _write(services.exports.pep(principal, args.child_id, args.pep_id, args.format).content)
+    _write(services.exports.pep(principal, services.children.resolve(principal, args.child_id), args.pep_id,
+                                args.format).content)
     return exit_codes.OK
 
 

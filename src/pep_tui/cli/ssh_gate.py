@@ -107,7 +107,7 @@ ALLOWED: tuple[UserCommand, ...] = (
     UserCommand(("export", "data"), "--format csv|json", "the data export (CSV tables in a zip, or JSON)",
                 options=(Option("--format", "FORMAT", ("csv", "json")),), capability=Capability.EXPORT_DATA,
                 runner="export_data", redirect="> pep-data.zip"),
-    UserCommand(("audit",), "CHILD_ID [--json]", "a child's audit trail", (1, 1), (JSON,), Capability.VIEW_AUDIT),
+    UserCommand(("audit",), "CHILD [--json]", "a child's audit trail (CHILD: id, LA child id or UPN)", (1, 1), (JSON,), Capability.VIEW_AUDIT),
     UserCommand(("pp", "queue"), "", "Pupil Premium Plus requests awaiting a decision",
                 capability=Capability.DECIDE_FUNDING),
     UserCommand(("pp", "ledger"), "[--fy YEAR | --ay YEAR] [--by school|child] [--csv]",
