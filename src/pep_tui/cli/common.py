@@ -58,7 +58,9 @@ def require_terminal() -> None:
 
     Without one the app cannot be used and, with its input closed, would never notice the user had gone.
     """
-    if not has_terminal():
+    from pep_tui.tui.web import in_browser
+
+    if not (has_terminal() or in_browser()):  # pep-tui web runs the app over pipes, with its web driver
         from pep_tui.cli import UserError
 
         raise UserError("the app needs a terminal: connect with 'ssh -t …' (or run a command; 'help' lists "

@@ -534,10 +534,11 @@ def run_app(opened: Opened, principal: Principal) -> int:
     import os
     import sys
 
-    if not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):  # the callers say why first
-        raise RuntimeError("the full-screen app needs a terminal on standard input and output")
+    browser = in_browser()  # pep-tui web: Textual's web driver over pipes, chosen by the environment
+    if not browser and not (os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())):
+        raise RuntimeError("the full-screen app needs a terminal on standard input and output")  # callers say why first
     apply_escape_delay(opened.settings)
-    app = PepApp(opened, principal, driver_class=session_driver())
+    app = PepApp(opened, principal, driver_class=None if browser else session_driver())
     app.run()
     return app.return_code or 0
 
