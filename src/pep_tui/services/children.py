@@ -187,6 +187,18 @@ class ChildService:
             raise PermissionDenied("only the child's social worker or the Virtual School decides what the family "
                                    "may see of the placement")
 
+    def may_decide_placement(self, principal: Principal, child_id: str) -> bool:
+        """Whether ``principal`` may record what the family sees of this child's placement (the key is shown
+        only to them; :meth:`set_family_sees_placement` checks again)."""
+        role = self.ctx.registry.roles.get(principal.role)
+        if role is None or Capability.GRANT_FAMILY_ACCESS not in role.capabilities:
+            return False
+        try:
+            child = self.record(principal, child_id).child
+        except PermissionDenied:
+            return False
+        return role.scope is ScopeKind.ALL or (role.scope is ScopeKind.CASELOAD and child.social_worker == principal.login)
+
     def set_family_sees_placement(self, principal: Principal, child_id: str, visible: bool,
                                   expected_revision: int) -> Child:
         """Record the social worker's decision on whether the family may see where and with whom the child
