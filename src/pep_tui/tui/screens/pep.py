@@ -200,6 +200,17 @@ class PEPScreen(Screen[None]):
         """Every built form."""
         return list(self.query(SectionForm))
 
+    def _reading(self, spec: Any, section_id: str) -> str | None:
+        """A read-only section in its plugin's plain words, when it has a reader (else ``None``: the fields)."""
+        reader = getattr(spec, "reader", None)
+        data = self.pep.section(section_id) if self.pep is not None else None
+        if reader is None or not data:
+            return None
+        try:
+            return str(reader(data, self.pep))
+        except Exception:  # a plugin's bug must not stop the PEP opening: show the stored fields instead
+            return None
+
     def build_form(self, section_id: str, focus: bool = False) -> SectionForm | None:
         """Build (or rebuild) a section's form from the PEP as last read."""
         state = self.state_for(section_id)
@@ -209,7 +220,8 @@ class PEPScreen(Screen[None]):
         if old is not None:
             old.remove()
         form = SectionForm(section_id, describe_model(state.spec.model), self.pep.section(section_id), state.editable,
-                           help=state.spec.help, title=state.spec.title)
+                           help=state.spec.help, title=state.spec.title,
+                           reading=None if state.editable else self._reading(state.spec, section_id))
         self.query_one(f"#{pane_id(section_id)}", TabPane).mount(form)
         if focus:
             self.call_after_refresh(self._focus_form, form)
