@@ -4,6 +4,7 @@ wording, never stored field names or identifiers."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
@@ -54,13 +55,12 @@ def read_requests(data: dict[str, Any], pep: Any) -> str:
                for n, t in enumerate(targets, start=1)}
     number = {t.id: n for n, t in enumerate(targets, start=1)}
     total = 0
-    lines: list[str] = [f"{len(requests)} request(s) for Pupil Premium Plus money in this PEP."]
+    count = "One request" if len(requests) == 1 else f"{len(requests)} requests"
+    lines: list[str] = [f"{count} for Pupil Premium Plus money in this PEP."]
     for n, request in enumerate(requests, start=1):
         amount = _money(request.get("amount"))
-        try:
+        with contextlib.suppress(ValueError, TypeError):  # an amount not yet given counts as nothing
             total += parse_pounds(str(request.get("amount")))
-        except (ValueError, TypeError):
-            pass
         what = _one_line(request.get("intervention")) or "support not yet described"
         lines.append("")
         lines.append(f"{n}. {what}: {amount}")

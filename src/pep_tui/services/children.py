@@ -27,7 +27,9 @@ from pep_tui.services.access import (
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.family_view import (
+    for_young_person,
     is_family,
+    is_young_person,
     placement_visible,
     redact_summary,
     sees_staff_fields,
@@ -246,6 +248,8 @@ class ChildService:
             rows.append(("Carer", name(child.carer)))
         if staff:
             rows.append(("IRO", name(child.iro)))
+        if is_young_person(registry, principal):
+            return for_young_person(rows, child.sen_status.value)
         return rows
 
 
