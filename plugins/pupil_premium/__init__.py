@@ -28,6 +28,7 @@ from pep_tui.plugins.api import (
     ViewSpec,
 )
 from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
+from pep_tui_plugins.pupil_premium.reading import read_requests
 
 PEP_TUI_API_VERSION = "1.1"  # register_summary_fields
 
@@ -43,6 +44,7 @@ SECTION = SectionSpec(
         "serves, with the intervention, provider, EEF category, dates and how the support will end. The "
         "Virtual School decides once the PEP is submitted."
     ),
+    reader=read_requests,  # the carer and others who only read it: pounds and targets in words
 )
 
 

@@ -14,6 +14,7 @@ from pep_tui.tui.screens.children import ChildrenScreen
 from pep_tui.tui.screens.help import HelpScreen
 from pep_tui.tui.screens.pep import PEPScreen
 from pep_tui.tui.screens.qa import QAQueueScreen, QARatingScreen
+from pep_tui.tui.screens.staff import StaffScreen
 from pep_tui.tui.widgets.children_list import ChildrenList
 from pep_tui.tui.widgets.lists import KeyList
 from pep_tui_plugins.pupil_premium.views import DecisionQueueScreen
@@ -22,7 +23,7 @@ DOC = (Path(__file__).parents[2] / "docs" / "keyboard.md").read_text(encoding="u
 SPELLING = {"escape": "esc", "question_mark": "?", "slash": "/"}
 
 
-@pytest.mark.parametrize("owner", [PepApp, ChildrenScreen, ChildrenList, ChildScreen, PEPScreen, QAQueueScreen,
+@pytest.mark.parametrize("owner", [PepApp, ChildrenScreen, ChildrenList, ChildScreen, PEPScreen, QAQueueScreen, StaffScreen,
                                    QARatingScreen, KeyList, DecisionQueueScreen])
 def test_every_bound_key_is_in_the_keyboard_reference(owner):
     missing = []

@@ -138,6 +138,11 @@ class SectionSpec:
         required: whether the section counts towards completion and must be present to submit.
         sample: returns sample content for the training cohort (a model instance or a dict), or None.
         help: one paragraph for the help panel.
+        reader: optional ``reader(data, pep) -> str``: the section in plain words for someone who may
+            read it but not change it (a carer reading the PP+ requests: money as £, targets by their
+            wording), instead of one ``Label: value`` line per stored field. ``data`` is the stored
+            section (a dict), ``pep`` the :class:`~pep_tui.domain.PEP` it belongs to. Its text is shown
+            literally; if it raises, the fields are shown instead.
     """
 
     id: str
@@ -153,6 +158,7 @@ class SectionSpec:
     required: bool = True
     sample: Callable[[SampleContext], BaseModel | dict[str, Any] | None] | None = None
     help: str = ""
+    reader: Callable[[dict[str, Any], Any], str] | None = None
 
     @property
     def namespace(self) -> str:

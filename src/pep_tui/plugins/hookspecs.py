@@ -171,6 +171,9 @@ def register_sections(register: Callable[[SectionSpec], None]) -> None:
     circumstance rather than a stage (an EHCP, a child not on a school roll) give ``applies``, a
     predicate on :class:`~pep_tui.plugins.api.SectionContext`. ``editors`` and ``viewers`` are role
     ids. ``sample`` returns fictional content for the training cohort.
+    ``reader(data, pep) -> str`` (optional) is the section in plain words for those who may read it
+    but not change it (the carer reading PP+ requests sees "£250.00" and each target's wording, not
+    ``Amount: "250"`` or target ids); the text is shown literally, and if it raises the fields are shown.
 
     When the model changes shape, bump ``version`` and supply ``migrate(from_version, data)``: stored
     data records the version it was written with and is migrated when read.

@@ -27,7 +27,9 @@ from pep_tui.services.access import (
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.errors import InvalidInput
 from pep_tui.services.family_view import (
+    for_young_person,
     is_family,
+    is_young_person,
     placement_visible,
     redact_summary,
     sees_staff_fields,
@@ -187,6 +189,18 @@ class ChildService:
             raise PermissionDenied("only the child's social worker or the Virtual School decides what the family "
                                    "may see of the placement")
 
+    def may_decide_placement(self, principal: Principal, child_id: str) -> bool:
+        """Whether ``principal`` may record what the family sees of this child's placement (the key is shown
+        only to them; :meth:`set_family_sees_placement` checks again)."""
+        role = self.ctx.registry.roles.get(principal.role)
+        if role is None or Capability.GRANT_FAMILY_ACCESS not in role.capabilities:
+            return False
+        try:
+            child = self.record(principal, child_id).child
+        except PermissionDenied:
+            return False
+        return role.scope is ScopeKind.ALL or (role.scope is ScopeKind.CASELOAD and child.social_worker == principal.login)
+
     def set_family_sees_placement(self, principal: Principal, child_id: str, visible: bool,
                                   expected_revision: int) -> Child:
         """Record the social worker's decision on whether the family may see where and with whom the child
@@ -234,6 +248,8 @@ class ChildService:
             rows.append(("Carer", name(child.carer)))
         if staff:
             rows.append(("IRO", name(child.iro)))
+        if is_young_person(registry, principal):
+            return for_young_person(rows, child.sen_status.value)
         return rows
 
 

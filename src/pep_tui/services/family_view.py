@@ -37,6 +37,27 @@ def sees_staff_fields(registry: Registry, principal: Principal) -> bool:
     return _scope(registry, principal) not in (ScopeKind.FAMILY, ScopeKind.OWN, ScopeKind.PLACEMENT)
 
 
+def is_young_person(registry: Registry, principal: Principal) -> bool:
+    """Whether the principal is the child or young person themself (an ``own`` scope role)."""
+    return _scope(registry, principal) is ScopeKind.OWN
+
+
+#: the young person's own words for the facts on their screen (staff labels → plain ones)
+YOUNG_PERSON_LABELS = {"SEN": "Extra help", "Designated teacher": "Teacher for your plan"}
+#: special educational needs, as the young person reads them
+YOUNG_PERSON_SEN = {"none": "none", "sen_support": "support at school",
+                    "ehcp": "an EHC plan (education, health and care)", "under_assessment": "being looked into"}
+#: where a PEP has got to, in the young person's words (staff see ``cohort_view.STATUS_WORDS``)
+YOUNG_PERSON_STATUS = {"not_started": "Not started", "in_progress": "Being written", "submitted": "Being checked",
+                       "returned": "Being changed", "finalised": "Being checked", "approved": "Finished"}
+
+
+def for_young_person(rows: list[tuple[str, str]], sen_status: str) -> list[tuple[str, str]]:
+    """Fact rows relabelled in the young person's words."""
+    return [(YOUNG_PERSON_LABELS.get(label, label),
+             YOUNG_PERSON_SEN.get(sen_status, value) if label == "SEN" else value) for label, value in rows]
+
+
 def placement_visible(registry: Registry, principal: Principal, decided: bool) -> bool:
     """Whether this principal may see the placement, given the social worker's decision ``decided``."""
     return not is_family(registry, principal) or bool(decided)
@@ -56,5 +77,6 @@ def redact_summary(registry: Registry, principal: Principal, summary: dict[str, 
     return {k: (None if k in hidden else v) for k, v in summary.items()}
 
 
-__all__ = ["PLACEMENT_FIELDS", "STAFF_ONLY_FIELDS", "is_family", "placement_visible", "redact_summary",
+__all__ = ["PLACEMENT_FIELDS", "STAFF_ONLY_FIELDS", "YOUNG_PERSON_LABELS", "YOUNG_PERSON_SEN", "YOUNG_PERSON_STATUS",
+           "for_young_person", "is_family", "is_young_person", "placement_visible", "redact_summary",
            "sees_staff_fields"]

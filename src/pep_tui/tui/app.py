@@ -58,6 +58,7 @@ class PepApp(OrderedKeysMixin, App[None]):
         Binding("f8", "reset_sandbox", "Reset sandbox", show=False, id="app.reset_sandbox", priority=True),
         Binding("f9", "transfers", "Exports", show=False, id="app.transfers", priority=True),
         Binding("f10", "inbox", "Needs you", show=False, id="app.inbox", priority=True),
+        Binding("f12", "staff", "Staff", show=False, id="app.staff", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         # Handled by the app before keys reach a field, so "180<tab>150" typed ahead over a slow link
         # lands in two fields, not one.
@@ -239,6 +240,8 @@ class PepApp(OrderedKeysMixin, App[None]):
             return can(registry, principal, Capability.VIEW_REPORTS)
         if action == "views":
             return bool(self.views_for_role())
+        if action == "staff":  # the staff service refuses anyone else as well
+            return principal.admin and principal.role == "virtual_school"
         return True
 
     def action_help(self) -> None:
@@ -261,6 +264,14 @@ class PepApp(OrderedKeysMixin, App[None]):
         from pep_tui.tui.screens.inbox import InboxScreen
 
         self.push_screen(InboxScreen())
+
+    def action_staff(self) -> None:
+        """Staff records: add, edit, disable and enable staff (Virtual School administrators)."""
+        from pep_tui.tui.screens.staff import StaffScreen
+
+        if isinstance(self.screen, StaffScreen):
+            return
+        self.push_screen(StaffScreen())
 
     def action_compliance(self) -> None:
         """Cohort compliance summary."""
@@ -458,6 +469,9 @@ class PepApp(OrderedKeysMixin, App[None]):
             yield SystemCommand("QA queue", "Submitted PEPs awaiting quality assurance", self.action_qa_queue)
         if self.check_action("compliance", ()):
             yield SystemCommand("Compliance", "Cohort compliance summary", self.action_compliance)
+        if self.check_action("staff", ()):
+            yield SystemCommand("Staff", "Staff records: add, edit, disable and enable staff, their roles and scopes",
+                                self.action_staff)
         if in_sandbox(self):
             yield SystemCommand("Switch role", "Training: act as another fictional staff member", self.action_switch_role)
             yield SystemCommand("Exercises", "Training: the exercises, their hints, and check one", self.action_exercises)

@@ -19,8 +19,9 @@ WEB_ENV = "PEP_WEB_SESSION"
 
 #: Keys a browser never passes to a page, and what the app offers instead in a browser. The first key
 #: of each entry is the one shown in the footer and in help; the browser key stays for terminals.
-#: F9 (exports and imports) and F10 (needs you) move to F11 and F12 so that nothing clashes; where a
-#: browser keeps those too, the palette (Ctrl+P) has both, and the home screen shows "Needs you" first.
+#: F9 (exports and imports) and F10 (needs you) move to F11 and F12 so that nothing clashes; the staff
+#: screen (F12 in a terminal) is then reached from the palette (Ctrl+P), which has all of them, and the
+#: home screen shows "Needs you" first.
 BROWSER_KEYMAP: dict[str, str] = {
     "app.switch_role": "f9,ctrl+t",
     "pep.next_section": "f10,ctrl+n",

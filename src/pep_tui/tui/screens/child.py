@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from pep_tui.domain import year_group_label
 from pep_tui.plugins.api import Capability
 from pep_tui.services import PermissionDenied, WorkflowError, can
-from pep_tui.services.family_view import sees_staff_fields
+from pep_tui.services.family_view import YOUNG_PERSON_STATUS, is_young_person, sees_staff_fields
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.navigation import go_back
 from pep_tui.tui.text import clean, literal
@@ -28,18 +28,21 @@ if TYPE_CHECKING:
     from pep_tui.tui.app import PepApp
 
 
-def pep_line(pep: PEP, current: bool, show_qa: bool = True) -> Text:
-    """One PEP in the history list (the Virtual School's quality rating only for staff)."""
+def pep_line(pep: PEP, current: bool, show_qa: bool = True, young_person: bool = False) -> Text:
+    """One PEP in the history list (the Virtual School's quality rating only for staff; for the young
+    person, where it has got to in their words and no revision number)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{pep.term_ref.label:<17}", style="bold" if current else "")
     text.append(f" {year_group_label(pep.year_group):<16}")
-    status = STATUS_WORDS.get(pep.status.value, pep.status.value)
-    text.append(f" {status:<12}", style="bold" if pep.status.value == "returned" else "")
-    text.append(f" rev {pep.revision:<3}")
+    words = YOUNG_PERSON_STATUS if young_person else STATUS_WORDS
+    status = words.get(pep.status.value, pep.status.value.replace("_", " "))
+    text.append(f" {status:<13}", style="bold" if pep.status.value == "returned" else "")
+    if not young_person:
+        text.append(f"rev {pep.revision:<3}")
     if pep.qa_rating is not None and show_qa:
         text.append(f" QA {clean(pep.qa_rating.overall)}")
     if pep.superseded_by:
-        text.append(" (superseded)", style="dim")
+        text.append(" (replaced by a correction)" if young_person else " (superseded)", style="dim")
     return text
 
 
@@ -120,7 +123,18 @@ class ChildScreen(Screen[None]):
             facts.add_row(*cells)
         self.query_one("#child-facts", Static).update(facts)
         due = Text()
-        if summary.get("next_due"):
+        young = is_young_person(services.registry, principal)
+        if young:
+            self.query_one("#history-title", Label).update(
+                Text("Your PEPs (Personal Education Plans), newest first: enter opens one", style="bold"))
+        if young and summary.get("next_due"):
+            from datetime import date as _day
+
+            due.append("Your next PEP meeting should be by ", style="bold")
+            due.append(_day.fromisoformat(summary["next_due"]).strftime("%d %B %Y"), style="bold")
+        elif young:
+            due.append("No PEP meeting is due for you now.", style="dim")
+        elif summary.get("next_due"):
             overdue = summary["next_due"] < services.ctx.today().isoformat() and summary.get("current_status") != "approved"
             due.append("Next PEP due: ", style="bold")
             due.append(f"{summary['next_due']}", style="bold reverse" if overdue else "bold")
@@ -142,7 +156,7 @@ class ChildScreen(Screen[None]):
         history.clear_options()
         current_id = summary.get("current_pep_id")
         for pep in reversed(self.peps):
-            history.add_option(Option(pep_line(pep, pep.id == current_id, staff), id=pep.id))
+            history.add_option(Option(pep_line(pep, pep.id == current_id, staff, young), id=pep.id))
         if not self.peps:
             history.add_option(Option(Text("No PEPs yet. Press s to start this term's PEP.", style="dim"),
                                       id="none", disabled=True))

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
     from pep_tui.domain import Child
     from pep_tui.tui.app import PepApp
 
+#: the family's view of the placement, as the record shows the social worker's decision
+_PLACEMENT_SHOWN = "carer, placement, school"
+_PLACEMENT_HIDDEN = "nothing of the placement"
+
 #: A form field: ``(key, label, initial text)``.
 FormField = tuple[str, str, str]
 
@@ -114,6 +118,7 @@ class ChildRecordScreen(Screen[None]):
         Binding("l", "move_placement", "Placement move", id="record.move_placement"),
         Binding("g", "grant_family", "Family access", id="record.grant_family"),
         Binding("v", "revoke_family", "End family access", show=False, id="record.revoke_family"),
+        Binding("f", "family_placement", "Family sees placement", id="record.family_placement"),
         Binding("c", "close_record", "Left care", id="record.close"),
         Binding("u", "reopen", "Back in care", id="record.reopen"),
         Binding("r", "reload", "Reload", show=False, id="record.reload"),
@@ -125,6 +130,8 @@ class ChildRecordScreen(Screen[None]):
         super().__init__()
         self.child_id = child_id
         self.child: Child | None = None
+        #: whether the principal may decide what the family sees of the placement (read on each load)
+        self.may_decide_placement = False
 
     def compose(self) -> ComposeResult:
         yield self.app.identity_bar()
@@ -148,6 +155,7 @@ class ChildRecordScreen(Screen[None]):
             self.app.pop_screen()
             return False
         child = self.child
+        self.may_decide_placement = self.app.services.children.may_decide_placement(self.app.principal, child.id)
         self.app.set_where(f"{child.display_name}: record")
         self.query_one("#record-facts", Static).update(self._facts(child))
         self.query_one("#record-allocations", Static).update(self._allocations(child))
@@ -181,6 +189,7 @@ class ChildRecordScreen(Screen[None]):
         grid.add_row("Carer(s)", literal(", ".join(child.carers) or "-"), "IRO", literal(child.iro or "-"))
         grid.add_row("Family access", literal(", ".join(child.family_access) or "-"),
                      "Desig. teacher", literal(child.designated_teacher or "-"))
+        grid.add_row("Family sees", Text(_PLACEMENT_SHOWN if child.family_sees_placement else _PLACEMENT_HIDDEN), "", "")
         for period in child.past_care_periods:
             grid.add_row("Earlier care", literal(f"{period.start or '?'} to {period.end} "
                                                  f"({(period.reason or 'no reason').replace('_', ' ')})"), "", "")
@@ -217,6 +226,8 @@ class ChildRecordScreen(Screen[None]):
             return edits
         if action == "reopen":
             return edits and self.child is not None and self.child.left_care_on is not None
+        if action == "family_placement":
+            return self.may_decide_placement and not self._left_care()
         if action in ("grant_family", "revoke_family"):
             return can(registry, principal, Capability.GRANT_FAMILY_ACCESS) and not self._left_care()
         return True
@@ -352,6 +363,44 @@ class ChildRecordScreen(Screen[None]):
             self.app.services.care.revoke_family(self.app.principal, child.id, values["login"])
 
         self._form("End family access", [("login", "Parent/family login", current)], save)
+
+    def action_family_placement(self) -> None:
+        """Record whether the family may see where and with whom the child lives (asks first)."""
+        child = self.child
+        if child is None:
+            return
+        from pep_tui.tui.screens.dialogs import ChoiceDialog
+
+        show = not child.family_sees_placement
+        body = Text()
+        body.append("Now: ", style="bold")
+        body.append(_PLACEMENT_SHOWN if child.family_sees_placement else _PLACEMENT_HIDDEN)
+        body.append("\n\n")
+        if show:
+            body.append("The family will see the carer, the placement and the school (with its designated "
+                        "teacher) on their screens.")
+        else:
+            body.append("The family will no longer see the carer, the placement or the school.")
+        body.append(" Only the child's social worker or the Virtual School decides this; it is recorded in "
+                    "the audit trail.")
+        title = "Let the family see the placement?" if show else "Hide the placement from the family?"
+        revision = child.revision
+
+        def decided(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            try:
+                self.app.services.children.set_family_sees_placement(self.app.principal, child.id, show, revision)
+            except (PermissionDenied, Conflict, InvalidInput) as exc:
+                self.app.notify(f"Not recorded: {exc}", title="Family sees placement", severity="error")
+                self.load()
+                return
+            self.app.notify(f"Recorded: the family now sees {_PLACEMENT_SHOWN if show else _PLACEMENT_HIDDEN}.",
+                            title="Child record")
+            self.load()
+
+        self.app.push_screen(ChoiceDialog(title, body, [("y", "yes, record it", True), ("escape", "no", False)]),
+                             decided)
 
     def action_close_record(self) -> None:
         """Record that the child left care."""

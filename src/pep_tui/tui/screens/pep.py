@@ -13,8 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static, TabbedContent, TabPane
 
+from pep_tui.domain import year_group_label
 from pep_tui.plugins.api import Finding, Severity
 from pep_tui.services import PermissionDenied
+from pep_tui.services.family_view import YOUNG_PERSON_STATUS, is_young_person
 from pep_tui.services.peps import SectionState, count_completion
 from pep_tui.tui.cohort_view import STATUS_WORDS
 from pep_tui.tui.forms import describe_model
@@ -149,6 +151,10 @@ class PEPScreen(Screen[None]):
         if pep is None:
             return text
         text.append(clean(self.child_name), style="bold")
+        if self._young_person():  # their own plan, in their words: no stage codes or workflow terms
+            text.append(f" · your PEP for {pep.term_ref.label} · {year_group_label(pep.year_group)} · ")
+            text.append(YOUNG_PERSON_STATUS.get(pep.status.value, pep.status.value.replace("_", " ")), style="bold")
+            return text
         text.append(f" · {pep.term_ref.label} PEP · {clean(pep.stage)} Y{pep.year_group} · ")
         text.append(STATUS_WORDS.get(pep.status.value, pep.status.value), style="bold")
         if pep.plugin_data.get("correction"):
@@ -171,6 +177,10 @@ class PEPScreen(Screen[None]):
         text.append(clean(pep.return_reason, newlines=True))
         return text
 
+    def _young_person(self) -> bool:
+        """Whether the child or young person themself is reading their plan (plain words, no staff terms)."""
+        return is_young_person(self.app.services.registry, self.app.principal)
+
     def _tab_label(self, state: SectionState) -> Text:
         filled, total = state.filled, state.total
         if self.pep is not None:
@@ -178,6 +188,8 @@ class PEPScreen(Screen[None]):
         mark = "●" if filled >= total else ("◐" if filled else "○")
         label = Text(f"{mark} ")
         label.append(clean(state.spec.title))
+        if self._young_person():
+            return label
         label.append(f" {filled}/{total}", style="dim")
         if not state.editable:
             label.append(" ro", style="dim")
@@ -200,6 +212,17 @@ class PEPScreen(Screen[None]):
         """Every built form."""
         return list(self.query(SectionForm))
 
+    def _reading(self, spec: Any, section_id: str) -> str | None:
+        """A read-only section in its plugin's plain words, when it has a reader (else ``None``: the fields)."""
+        reader = getattr(spec, "reader", None)
+        data = self.pep.section(section_id) if self.pep is not None else None
+        if reader is None or not data:
+            return None
+        try:
+            return str(reader(data, self.pep))
+        except Exception:  # a plugin's bug must not stop the PEP opening: show the stored fields instead
+            return None
+
     def build_form(self, section_id: str, focus: bool = False) -> SectionForm | None:
         """Build (or rebuild) a section's form from the PEP as last read."""
         state = self.state_for(section_id)
@@ -209,7 +232,8 @@ class PEPScreen(Screen[None]):
         if old is not None:
             old.remove()
         form = SectionForm(section_id, describe_model(state.spec.model), self.pep.section(section_id), state.editable,
-                           help=state.spec.help, title=state.spec.title)
+                           help=state.spec.help, title=state.spec.title,
+                           reading=None if state.editable else self._reading(state.spec, section_id))
         self.query_one(f"#{pane_id(section_id)}", TabPane).mount(form)
         if focus:
             self.call_after_refresh(self._focus_form, form)
@@ -271,6 +295,17 @@ class PEPScreen(Screen[None]):
             text.append(" ")
             text.append(clean(names), style="bold")
             text.append(f" ({self.app.key_for('pep.save', self.BINDINGS)} saves) · ")
+        if self._young_person():  # who saved it by name, never a staff login; how much is written
+            member = self.app.services.store.get_staff(pep.updated_by)
+            done = sum(1 for s in self.states if count_completion(s.spec.model, pep.section(s.spec.id))[0]
+                       >= count_completion(s.spec.model, pep.section(s.spec.id))[1])
+            text.append(f"{done} of {len(self.states)} parts written · last changed {pep.updated_at:%d %b %H:%M}")
+            if member is not None:
+                text.append(" by ")
+                text.append(clean(member.display_name))
+            self.query_one("#pep-status", Static).update(text)
+            self._relabel_tabs()
+            return
         text.append(f"rev {pep.revision}", style="bold")
         text.append(" · saved by ")
         text.append(clean(pep.updated_by))
@@ -281,6 +316,9 @@ class PEPScreen(Screen[None]):
         if errors:
             text.append(f" · {errors} error{'s' if errors != 1 else ''}", style="bold")
         self.query_one("#pep-status", Static).update(text)
+        self._relabel_tabs()
+
+    def _relabel_tabs(self) -> None:
         for state in self.states:
             with contextlib.suppress(Exception):  # a tab not yet mounted
                 self.query_one("#sections", TabbedContent).get_tab(pane_id(state.spec.id)).label = Content.from_rich_text(self._tab_label(state))

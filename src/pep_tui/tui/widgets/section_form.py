@@ -39,7 +39,8 @@ class SectionForm(VerticalScroll):
     is_form_root = True
 
     def __init__(self, section_id: str, fields: tuple[FieldInfo, ...], data: dict[str, Any],
-                 editable: bool, help: str = "", title: str = "", **kwargs: Any) -> None:
+                 editable: bool, help: str = "", title: str = "", reading: str | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.help = help
         self.title = title
@@ -47,6 +48,8 @@ class SectionForm(VerticalScroll):
         self.fields = fields
         self.data = data
         self.editable = editable
+        #: the section in plain words (a plugin's ``SectionSpec.reader``), shown instead of read-only fields
+        self.reading = reading if not editable else None
         self.base_snapshot: Any = None
 
     def compose(self) -> ComposeResult:
@@ -55,9 +58,12 @@ class SectionForm(VerticalScroll):
             if not self.editable:
                 heading.append(" · read only", style="dim")
             yield Static(heading, classes="section-title")
-        if self.help:
+        if self.help and self.reading is None:  # the help is for those who write it; a reading explains itself
             yield Static(literal(self.help), classes="section-help")
         yield Static("", classes="form-error")
+        if self.reading is not None:
+            yield Static(literal(self.reading, newlines=True), classes="section-reading")
+            return
         for info in self.fields:
             if self.editable:
                 yield make_editor(info, self.data.get(info.name))
