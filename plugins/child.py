@@ -158,10 +158,20 @@ def _sample(ctx: SampleContext) -> MyViews:
 
 
 def _check(ctx: ValidationContext):
+    if MY_VIEWS_SECTION not in ctx.sections:
+        return  # the section does not apply to this PEP
     views = ctx.sections.get(MY_VIEWS_SECTION)
     if not isinstance(views, MyViews):
-        return  # an empty section is reported by the core completeness check
-    if views.how_gathered is None:
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, criterion="Q1")
+        return
+    if views.how_gathered is HowGathered.NOT_GATHERED and not views.why_not.strip():
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, "why_not", criterion="Q1")
+    elif views.how_gathered is None and not views.has_views:
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, "going_well", criterion="Q1")
+    elif views.how_gathered is None:
         yield Finding(Severity.WARNING, "Say how the child's views were gathered", MY_VIEWS_SECTION, "how_gathered",
                       criterion="Q1")
     elif views.how_gathered is not HowGathered.NOT_GATHERED and not views.has_views:
