@@ -95,6 +95,10 @@ class PupilPremiumService:
             action=f"{NAMESPACE}.{action}", section_id=REQUESTS_SECTION, detail=detail,
         )
 
+    def current_ledger_csv(self, principal: Principal, kind: str = "fy") -> tuple[str, str]:
+        """``(label, csv)``: the ledger of this financial (``fy``) or academic (``ay``) year, for an export."""
+        return _ledger_text(self, principal, kind)
+
     def _request(self, pep: PEP, request_id: str) -> FundingRequest:
         found = next((r for r in requests_in(pep) if r.id == request_id), None)
         if found is None:
@@ -383,15 +387,19 @@ class PupilPremiumService:
         return review
 
 
+def _ledger_text(service: PupilPremiumService, principal: Principal, kind: str) -> tuple[str, str]:
+    """This financial (``fy``) or academic (``ay``) year's ledger as CSV, and the year's label for a file name."""
+    from pep_tui_plugins.pupil_premium.money import Period
+
+    period = Period.containing("ay" if kind == "ay" else "fy", service.ctx.today())
+    return period.title.lower().replace(" ", "-"), service.budget.ledger_csv(principal, period)
+
+
 def _being_written(record: ChildRecord) -> set[str]:
     """Ids of the child's PEPs still being written (their requests cannot be decided yet)."""
     return {p.id for p in record.peps if p.status in EDITABLE_STATUSES}
 
 
 def pupil_premium(services: Services) -> PupilPremiumService:
-    """The PP+ service of these services (made on first use and kept in ``services.extra``)."""
-    found = services.extra.get(NAMESPACE)
-    if not isinstance(found, PupilPremiumService):
-        found = PupilPremiumService(services)
-        services.extra[NAMESPACE] = found
-    return found
+    """The PP+ service of these services (registered with ``register_services``; made on first use)."""
+    return services.plugin_service(NAMESPACE)

@@ -346,6 +346,8 @@ def generate_cohort(services, *, children: int, seed: int, history: int = 3) -> 
             store.save_staff(member, None, SAMPLE_ACTOR, "system")
     records = [ChildRecord(c, cohort.peps.get(c.id, [])) for c in cohort.children]
     store.import_records(records, SAMPLE_ACTOR, "system", action="sample.create")
-    for hook in cohort.extra.get("after_write", []):
+    for _plugin, writer in services.registry.sample_writers:
+        writer(services, cohort)
+    for hook in cohort.extra.get("after_write", []):  # plugins written for API 1.0/1.1
         hook(services, cohort)
     return SampleReport(children=len(records), peps=sum(len(r.peps) for r in records), staff=len(cohort.staff))

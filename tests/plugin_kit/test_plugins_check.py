@@ -88,7 +88,7 @@ def test_a_broken_plugin_is_caught_with_useful_messages(tmp_path: Path) -> None:
     out = result.stdout
     assert "hooks: register_sections, register_validators" in out
     for expected in (
-        "does not declare PEP_TUI_API_VERSION; assuming 1.1 (add PEP_TUI_API_VERSION = '1.1' to the plugin module)",
+        "does not declare PEP_TUI_API_VERSION; assuming 1.2 (add PEP_TUI_API_VERSION = '1.2' to the plugin module)",
         "defines register_views without @hookimpl",
         "section ks2.sloppy_notes: field(s) without a description: text",
         "section ks2.sloppy_notes: the namespace 'ks2' belongs to the plugin",

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
+    import argparse
+
     from pep_tui.domain import PEP, Child, StaffMember
+    from pep_tui.services import Services
     from pep_tui.settings import Policy
 
 
@@ -312,3 +315,145 @@ def summary_value(summary: Mapping[str, Any], name: str, default: Any = None) ->
     if not isinstance(fields, Mapping):
         return default
     return fields.get(name, default)
+
+
+# --- Plugin API 1.2 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A ``pep-tui`` subcommand contributed by a plugin (``pep-tui pupil-premium …``).
+
+    Modelled on llm's ``register_commands``: pep-tui makes the subcommand's parser and hands it to
+    ``configure(parser)``, which adds its arguments (or its own subcommands) and sets ``func`` on each
+    parser to a handler ``func(args) -> int`` returning one of :mod:`pep_tui.cli.exit_codes`. Handlers
+    open the store with ``pep_tui.cli.common.open_from_args(args)``, print through
+    ``pep_tui.cli.output.say``/``error`` and end a cohort-wide command with
+    ``pep_tui.cli.partial.finish``, as the built-in commands do.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        name: the subcommand, lower case with hyphens; unique across the core and every plugin.
+        configure: ``configure(parser)`` adds the arguments and sets ``func``.
+        help: one line for ``pep-tui --help``.
+        aliases: other names for it (``("pp",)``).
+    """
+
+    name: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service object a plugin provides over the app's services (its use cases, checked and audited).
+
+    ``factory(services)`` makes it, once per :class:`~pep_tui.services.Services`, on first use;
+    anyone (the plugin's views, CLI commands, exports, other plugins) gets it with
+    ``services.plugin_service(name)``. Build it on the core services (``services.children``,
+    ``services.peps``…), never on the store.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        name: the plugin's namespace (``"pupil_premium"``), or ``namespace.name``; unique.
+        factory: ``factory(services) -> object``.
+        description: one line for ``pep-tui plugins``.
+    """
+
+    name: str
+    factory: Callable[[Services], Any]
+    description: str = ""
+
+
+#: ``writer(services, cohort)``: runs once the training cohort's children and PEPs are in the store.
+SampleWriter = Callable[["Services", SampleCohort], None]
+
+
+@dataclass(frozen=True)
+class AttributeContext:
+    """What a child attribute's ``applies`` predicate is given: the child (current allocations applied)."""
+
+    child: Child
+
+
+@dataclass(frozen=True)
+class ChildAttribute:
+    """A fact about a child that a plugin declares and keeps on the child record.
+
+    An unaccompanied asylum-seeking child, a young carer, a child at risk of exploitation: a
+    circumstance that belongs to the child rather than to one term's PEP. The value is stored on the
+    child record under ``Child.attributes[id]``, set through ``services.children.set_attribute``
+    (which checks that the signed-in role is one of ``editors`` and writes an audit entry), shown and
+    edited on the child record screen, and read by section ``applies`` predicates, validators, views
+    and reports with :func:`child_attribute`.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        id: namespaced by the plugin (``uasc.unaccompanied``).
+        label: shown on the child record screen.
+        type: ``bool``, ``str``, ``int`` or ``date``.
+        editors: role ids that may set it.
+        default: the value of a child on whom it was never set.
+        help: one line shown beside it.
+    """
+
+    id: str
+    label: str
+    type: type = bool
+    editors: frozenset[str] = frozenset()
+    default: Any = None
+    help: str = ""
+
+    @property
+    def namespace(self) -> str:
+        """The plugin namespace of the id."""
+        return self.id.split(".", 1)[0]
+
+    def parse(self, value: Any) -> Any:
+        """The value as this attribute's type; raises ``ValueError`` naming the attribute and what is expected."""
+        if value is None or value == "":
+            return None
+        try:
+            if self.type is bool:
+                if isinstance(value, bool):
+                    return value
+                text = str(value).strip().lower()
+                if text in ("yes", "y", "true", "1"):
+                    return True
+                if text in ("no", "n", "false", "0"):
+                    return False
+                raise ValueError
+            if self.type is int:
+                if isinstance(value, bool):
+                    raise ValueError
+                return int(value)
+            if self.type is date:
+                return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+            if self.type is str:
+                return str(value).strip()
+        except ValueError:
+            pass
+        expected = {bool: "yes or no", int: "a whole number", date: "a date, YYYY-MM-DD", str: "text"}
+        raise ValueError(f"{self.label}: expected {expected.get(self.type, self.type.__name__)}")
+
+    def to_json(self, value: Any) -> Any:
+        """The stored (JSON) form of a parsed value."""
+        return value.isoformat() if isinstance(value, date) else value
+
+
+def child_attribute(child: Child, attribute: ChildAttribute | str, default: Any = None) -> Any:
+    """The value of a child attribute on ``child`` (typed when ``attribute`` is its spec), else ``default``.
+
+    .. versionadded:: 1.2
+    """
+    key = attribute if isinstance(attribute, str) else attribute.id
+    raw = (getattr(child, "attributes", None) or {}).get(key)
+    if raw is None:
+        return attribute.default if default is None and not isinstance(attribute, str) else default
+    if not isinstance(attribute, str) and attribute.type is date and isinstance(raw, str):
+        return date.fromisoformat(raw)
+    return raw

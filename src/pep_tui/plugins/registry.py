@@ -7,17 +7,22 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from pep_tui.plugins.api import (
+    ChildAttribute,
+    CliCommand,
     CommandSpec,
     Finding,
     RoleDefinition,
     SampleContributor,
+    SampleWriter,
     SectionContext,
     SectionSpec,
+    ServiceSpec,
     Severity,
     StageDefinition,
     SummaryField,
@@ -27,6 +32,7 @@ from pep_tui.plugins.api import (
 )
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
+_CLI_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -41,6 +47,10 @@ class Registry:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     sample_contributors: list[tuple[str, SampleContributor]] = field(default_factory=list)
     summary_fields: dict[str, SummaryField] = field(default_factory=dict)
+    child_attributes: dict[str, ChildAttribute] = field(default_factory=dict)
+    services: dict[str, ServiceSpec] = field(default_factory=dict)
+    cli_commands: dict[str, CliCommand] = field(default_factory=dict)
+    sample_writers: list[tuple[str, SampleWriter]] = field(default_factory=list)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> plugin name
     #: The last error of each summary field whose ``compute`` failed in this process (name -> message).
     summary_errors: dict[str, str] = field(default_factory=dict)
@@ -108,6 +118,43 @@ class Registry:
         self._claim("summary_field", summary_field.name, plugin, self.summary_fields)
         self.summary_fields[summary_field.name] = summary_field
 
+    def add_child_attribute(self, plugin: str, attribute: ChildAttribute) -> None:
+        """Add a child attribute; its id is namespaced and its type one the record screen can edit."""
+        if not _SECTION_ID.match(attribute.id):
+            raise ValueError(f"child attribute id {attribute.id!r} must be namespaced like 'uasc.unaccompanied'")
+        if attribute.type not in (bool, str, int, date):
+            raise ValueError(f"child attribute {attribute.id!r}: type must be bool, str, int or date")
+        self._claim("child_attribute", attribute.id, plugin, self.child_attributes)
+        self.child_attributes[attribute.id] = attribute
+
+    def add_service(self, plugin: str, service: ServiceSpec) -> None:
+        """Add a plugin service; its name is a lower-case namespace and unique."""
+        if not SummaryField.valid_name(service.name):
+            raise ValueError(f"service name {service.name!r} must be a lower-case namespace like 'pupil_premium'")
+        if not callable(service.factory):
+            raise ValueError(f"service {service.name!r}: factory must be callable(services)")
+        self._claim("service", service.name, plugin, self.services)
+        self.services[service.name] = service
+
+    def add_cli_command(self, plugin: str, command: CliCommand) -> None:
+        """Add a ``pep-tui`` subcommand; its name and aliases must be free."""
+        if not _CLI_NAME.match(command.name) or not all(_CLI_NAME.match(a) for a in command.aliases):
+            raise ValueError(f"command name {command.name!r} must be lower case words joined by hyphens")
+        if not callable(command.configure):
+            raise ValueError(f"command {command.name!r}: configure must be callable(parser)")
+        taken = {n for c in self.cli_commands.values() for n in (c.name, *c.aliases)}
+        clash = sorted({command.name, *command.aliases} & taken)
+        if clash:
+            raise ValueError(f"command name(s) {', '.join(clash)} already taken")
+        self._claim("cli_command", command.name, plugin, self.cli_commands)
+        self.cli_commands[command.name] = command
+
+    def add_sample_writer(self, plugin: str, writer: SampleWriter) -> None:
+        """Add a function run after the training cohort is written."""
+        if not callable(writer):
+            raise ValueError("register_sample_writers registers callables taking (services, cohort)")
+        self.sample_writers.append((plugin, writer))
+
     def summary_fields_signature(self) -> str:
         """``"name:version,…"`` of every summary field (empty without any): what summaries depend on."""
         return ",".join(f"{name}:{spec.version}" for name, spec in sorted(self.summary_fields.items()))
@@ -122,12 +169,16 @@ class Registry:
             "view": self.views,
             "command": self.commands,
             "summary_field": self.summary_fields,
+            "child_attribute": self.child_attributes,
+            "service": self.services,
+            "cli_command": self.cli_commands,
         }
         for (kind, item_id), plugin in list(self.owner.items()):
             if plugin in names:
                 tables[kind].pop(item_id, None)
                 del self.owner[(kind, item_id)]
         self.sample_contributors = [(p, c) for p, c in self.sample_contributors if p not in names]
+        self.sample_writers = [(p, w) for p, w in self.sample_writers if p not in names]
 
     # --- questions ------------------------------------------------------------------------------
 

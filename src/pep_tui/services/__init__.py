@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
@@ -34,7 +35,8 @@ security_log = logging.getLogger("pep_tui.security")
 
 
 class Services:
-    """All services over one store. Feature plugins may attach their own service objects to ``extra``."""
+    """All services over one store. A plugin's own service (``register_services``) is reached with
+    :meth:`plugin_service`."""
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
         self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
@@ -58,7 +60,26 @@ class Services:
         self.qa = QAService(self.ctx, self.children, self.peps)
         self.delegation = DelegationService(self.ctx, self.children)
         self.views = RoleViews(self.ctx, self.children, self.peps, self.workflow)
+        #: Deprecated since plugin API 1.2 (register a ServiceSpec and use :meth:`plugin_service`); kept
+        #: so plugins written for 1.0 and 1.1 that attach objects here keep working.
         self.extra: dict[str, object] = {}
+        self._plugin_services: dict[str, object] = {}
+
+    def plugin_service(self, name: str) -> Any:
+        """The service a plugin registered under ``name`` (``register_services``), made on first use.
+
+        Raises ``LookupError`` when no loaded plugin provides it (the plugin is not installed, or is
+        disabled).
+
+        .. versionadded:: 1.2
+        """
+        found = self._plugin_services.get(name)
+        if found is None:
+            spec = self.ctx.registry.services.get(name)
+            if spec is None:
+                raise LookupError(f"no installed plugin provides the service {name!r}")
+            found = self._plugin_services[name] = spec.factory(self)
+        return found
 
     @property
     def registry(self) -> Registry:

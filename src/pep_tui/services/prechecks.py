@@ -26,7 +26,12 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, TargetArea, TargetOutcome
-from pep_tui.domain.pep import ATTENDANCE_SECTION, MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
+from pep_tui.domain.pep import (
+    ATTENDANCE_SECTION,
+    MEETING_SECTION,
+    PREVIOUS_TARGETS_SECTION,
+    TARGETS_SECTION,
+)
 from pep_tui.plugins.api import Finding, SectionContext, Severity, ValidationContext
 from pep_tui.plugins.registry import Registry
 from pep_tui.settings import Policy
