@@ -89,15 +89,21 @@ class PupilPremiumService:
 
     def _save(self, principal: Principal, pep: PEP, funding: PEPFunding, action: str, detail: dict[str, Any],
               expected_revision: int | None) -> PEP:
-        updated = pep.model_copy(update={"plugin_data": {**pep.plugin_data, NAMESPACE: funding.model_dump(mode="json")}})
-        return self.ctx.store.save_pep(
-            updated, pep.revision if expected_revision is None else expected_revision, principal.login, principal.role,
-            action=f"{NAMESPACE}.{action}", section_id=REQUESTS_SECTION, detail=detail,
+        """Save the PEP's PP+ data through the core PEP service, which checks the capability and audits it."""
+        capability = Capability.REQUEST_FUNDING if action == "impact" else Capability.DECIDE_FUNDING
+        return self.services.peps.save_plugin_data(
+            principal, pep, NAMESPACE, funding.model_dump(mode="json"),
+            pep.revision if expected_revision is None else expected_revision,
+            capability=capability, action=f"{NAMESPACE}.{action}", section_id=REQUESTS_SECTION, detail=detail,
         )
 
     def current_ledger_csv(self, principal: Principal, kind: str = "fy") -> tuple[str, str]:
-        """``(label, csv)``: the ledger of this financial (``fy``) or academic (``ay``) year, for an export."""
-        return _ledger_text(self, principal, kind)
+        """``(label, csv)``: this financial (``fy``) or academic (``ay``) year's ledger as CSV, and the
+        year's label for a file name (``financial-year-2025-26``). Checked as ``budget.ledger_csv`` is."""
+        from pep_tui_plugins.pupil_premium.money import Period
+
+        period = Period.containing("ay" if kind == "ay" else "fy", self.ctx.today())
+        return period.title.lower().replace(" ", "-"), self.budget.ledger_csv(principal, period)
 
     def _request(self, pep: PEP, request_id: str) -> FundingRequest:
         found = next((r for r in requests_in(pep) if r.id == request_id), None)
@@ -385,14 +391,6 @@ class PupilPremiumService:
         funding.impact[request_id] = review
         self._save(principal, pep, funding, "impact", {"request_id": request_id, "outcome": outcome.value}, expected_revision)
         return review
-
-
-def _ledger_text(service: PupilPremiumService, principal: Principal, kind: str) -> tuple[str, str]:
-    """This financial (``fy``) or academic (``ay``) year's ledger as CSV, and the year's label for a file name."""
-    from pep_tui_plugins.pupil_premium.money import Period
-
-    period = Period.containing("ay" if kind == "ay" else "fy", service.ctx.today())
-    return period.title.lower().replace(" ", "-"), service.budget.ledger_csv(principal, period)
 
 
 def _being_written(record: ChildRecord) -> set[str]:

@@ -249,6 +249,42 @@ class PEPService:
         return self.ctx.store.save_pep(changed, expected_revision, principal.login, principal.role,
                                        action="pep.save_section", section_id=section_id)
 
+    def save_plugin_data(
+        self,
+        principal: Principal,
+        pep: PEP,
+        namespace: str,
+        data: dict[str, Any],
+        expected_revision: int,
+        *,
+        capability: Capability,
+        action: str,
+        section_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> PEP:
+        """Save a plugin's own data on a PEP (``pep.plugin_data[namespace]``): decisions, payments and the
+        like that are not section content and happen after the PEP is submitted.
+
+        Refused unless ``principal`` holds ``capability`` for the PEP's child (in scope), ``namespace``
+        belongs to a loaded plugin and ``action`` is ``namespace.something``; a stale
+        ``expected_revision`` raises ``Conflict``. The change is audited as ``action`` with ``detail``
+        (ids and amounts, never free text). ``data`` must be JSON-able.
+
+        .. versionadded:: 1.2
+        """
+        record = self.children.record(principal, pep.child_id)
+        require(self.ctx.registry, principal, capability, record.child)
+        owners = {plugin for (_kind, _item), plugin in self.ctx.registry.owner.items()}
+        namespaces = {item.split(".", 1)[0] for (_kind, item) in self.ctx.registry.owner}
+        if namespace not in namespaces and namespace not in owners:
+            raise PermissionDenied(f"no loaded plugin owns the namespace {namespace!r}")
+        if not action.startswith(f"{namespace}."):
+            raise InvalidInput(f"action: expected '{namespace}.<what>', not {action!r}")
+        current = record.pep(pep.id)
+        updated = current.model_copy(update={"plugin_data": {**current.plugin_data, namespace: data}})
+        return self.ctx.store.save_pep(updated, expected_revision, principal.login, principal.role,
+                                       action=action, section_id=section_id, detail=detail or {})
+
     # --- checking -----------------------------------------------------------------------------
 
     def validate(self, principal: Principal, child_id: str, pep_id: str) -> list[Finding]:
