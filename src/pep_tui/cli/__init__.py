@@ -88,7 +88,8 @@ def add_plugin_commands(sub: argparse._SubParsersAction) -> None:
     """
     from pep_tui.cli.common import command
     from pep_tui.cli.output import error
-    from pep_tui.plugins.manager import PluginError, load_plugins, where_raised
+    from pep_tui.plugins.failures import where_raised
+    from pep_tui.plugins.manager import PluginError, load_plugins
 
     try:
         with contextlib.redirect_stderr(io.StringIO()):  # each failure is named when the store is opened

@@ -13,7 +13,6 @@ import importlib
 import os
 import re
 import sys
-import traceback
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from pep_tui.plugins.api import (
     ValidatorSpec,
     ViewSpec,
 )
+from pep_tui.plugins.failures import at_location, format_failure
 from pep_tui.plugins.registry import Registry
 
 #: The kinds a plugin may declare with ``PEP_TUI_PLUGIN_KIND`` (shown by ``pep-tui plugins``).
@@ -90,31 +90,6 @@ class PluginRecord:
             "warnings": self.warnings,
             "disabled": self.disabled,
         }
-
-
-def where_raised(exc: BaseException) -> str:
-    """``file.py, line 12``: the innermost frame of ``exc``'s traceback that is not Python's import
-    machinery or pluggy, which is where the plugin's own code failed."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if isinstance(exc, SyntaxError) and exc.filename:
-        return f"{exc.filename}, line {exc.lineno}"
-    useful = [f for f in frames if not f.filename.startswith("<") and f.filename != __file__
-              and not any(part in f.filename for part in ("/importlib/", "/pluggy/"))]
-    if not useful:
-        return ""  # nothing of the plugin's own ran (its module is not installed, say)
-    last = useful[-1]
-    return f"{last.filename}, line {last.lineno}"
-
-
-def _at(exc: BaseException) -> str:
-    """`` (file.py, line 12)`` for a failure message, or nothing when no plugin code is involved."""
-    where = where_raised(exc)
-    return f" ({where})" if where else ""
-
-
-def format_failure(exc: BaseException) -> str:
-    """The whole traceback of ``exc``, as Python prints it."""
-    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
 def unknown_hooks_message(names: Iterable[str]) -> str:
@@ -230,7 +205,7 @@ class PluginManager:
                 module = ep.load()
             except Exception as exc:  # a broken plugin must not stop the others
                 record.traceback = format_failure(exc)
-                self._fail(record, f"import failed: {type(exc).__name__}: {exc}{_at(exc)}")
+                self._fail(record, f"import failed: {type(exc).__name__}: {exc}{at_location(exc)}")
                 continue
             self._register(record, module)
 
@@ -323,7 +298,7 @@ class PluginManager:
                 impl.function(register=register)
             except Exception as exc:
                 record.traceback = format_failure(exc)
-                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}{_at(exc)}")
+                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}{at_location(exc)}")
                 continue
             for item in contributed:
                 try:

@@ -30,6 +30,7 @@ from pep_tui.plugins.api import (
     ValidatorSpec,
     ViewSpec,
 )
+from pep_tui.plugins.failures import where_raised
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
 _CLI_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -54,6 +55,8 @@ class Registry:
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> plugin name
     #: The last error of each summary field whose ``compute`` failed in this process (name -> message).
     summary_errors: dict[str, str] = field(default_factory=dict)
+    #: Sections whose ``applies`` raised in this process (id -> what and where); reported once each.
+    applies_errors: dict[str, str] = field(default_factory=dict)
 
     # --- adding (used by the manager) -----------------------------------------------------------
 
@@ -218,12 +221,23 @@ class Registry:
                     if not spec.applies(ctx):
                         continue
                 except Exception as exc:  # a plugin's predicate must not break the PEP
-                    print(f"pep-tui: section {spec.id} applies() raised {type(exc).__name__}", file=sys.stderr)
+                    self._applies_failed(spec, exc)
                     continue
             if role is not None and not self.can_view_section(role, spec):
                 continue
             found.append(spec)
         return sorted(found, key=lambda s: (s.order, s.id))
+
+    def _applies_failed(self, spec: SectionSpec, exc: Exception) -> None:
+        """Report a raising ``applies`` once per section and process (the section is left out of the PEP)."""
+        if spec.id in self.applies_errors:
+            return
+        plugin = self.owner.get(("section", spec.id), "a plugin")
+        where = where_raised(exc)
+        message = f"applies raised {type(exc).__name__}" + (f" ({where})" if where else "")
+        self.applies_errors[spec.id] = message
+        print(f"pep-tui: plugin {plugin!r}: section {spec.id} {message}; the section is left out of PEPs",
+              file=sys.stderr)
 
     def can_view_section(self, role: str, spec: SectionSpec) -> bool:
         """Whether a role may see a section (limited-view roles only where named)."""
