@@ -22,6 +22,7 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
 PEP_TUI_API_VERSION = "1.0"
@@ -45,7 +46,7 @@ ROLE = RoleDefinition(
     order=3,
 )
 
-_REQUIRED = {"required": True}
+_REQUIRED = field_hints(required=True)
 
 
 class HomeLearning(BaseModel):

@@ -23,6 +23,7 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
 PEP_TUI_API_VERSION = "1.0"
@@ -80,7 +81,7 @@ class MyViews(BaseModel):
     who_helps: str = Field("", max_length=1000, description="Who helps me?")
     dreams: str = Field("", max_length=2000, description="My dreams for the future")
     how_gathered: HowGathered | None = Field(None, description="How were my views gathered?",
-                                             json_schema_extra={"required": True})
+                                             json_schema_extra=field_hints(required=True))
     why_not: str = Field("", max_length=1000, validate_default=True,
                          description="If my views were not gathered: why not, and what will happen next time")
     gathered_by: str = Field("", max_length=200, description="Who gathered or wrote down the views (name or role)")

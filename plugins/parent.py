@@ -23,6 +23,7 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
 PEP_TUI_API_VERSION = "1.0"
@@ -52,7 +53,7 @@ class FamilyViews(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     views: str = Field("", max_length=2000, description="Our views on how school is going",
-                       json_schema_extra={"required": True})
+                       json_schema_extra=field_hints(required=True))
     hopes: str = Field("", max_length=2000, description="Our hopes for their education")
     how_we_help: str = Field("", max_length=1000, description="How we can help (e.g. at family time)")
 

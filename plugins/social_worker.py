@@ -28,6 +28,7 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
 PEP_TUI_API_VERSION = "1.0"
@@ -54,7 +55,7 @@ ROLE = RoleDefinition(
     order=0,
 )
 
-_REQUIRED = {"required": True}
+_REQUIRED = field_hints(required=True)
 
 
 class CareContext(BaseModel):

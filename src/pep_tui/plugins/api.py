@@ -14,13 +14,13 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
     import argparse
 
     from pep_tui.domain import PEP, Child, StaffMember
-    from pep_tui.services import Services
+    from pep_tui.services import Principal, Services
     from pep_tui.settings import Policy
 
 
@@ -224,9 +224,26 @@ class CommandSpec:
 
     id: str
     title: str
-    run: Callable[[Any], str | None]
+    run: Callable[[CommandContext], str | None]
     roles: frozenset[str] | None = None
     help: str = ""
+
+
+@dataclass
+class CommandContext:
+    """What a plugin's palette command is run with: who is asking and what is on screen.
+
+    Read and change data through ``services`` with ``principal``: the services check permissions.
+
+    .. versionchanged:: 1.2
+       Importable from here (it was only in ``pep_tui.tui.commands``, which still re-exports it).
+    """
+
+    services: Services
+    principal: Principal
+    child_id: str | None = None
+    pep_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -457,3 +474,48 @@ def child_attribute(child: Child, attribute: ChildAttribute | str, default: Any 
     if not isinstance(attribute, str) and attribute.type is date and isinstance(raw, str):
         return date.fromisoformat(raw)
     return raw
+
+
+# --- Form hints for section models (API 1.2) ---------------------------------------------------------
+
+
+def field_hints(*, required: bool = False, long_text: bool = False,
+                when: Mapping[str, Iterable[str]] | None = None) -> dict[str, Any]:
+    """The form hints of a section-model field, as ``json_schema_extra``.
+
+    * ``required``: the field counts towards the section's completion (it may still be saved empty, so
+      a half-filled form is never lost);
+    * ``long_text``: a multi-line text area rather than a one-line input;
+    * ``when={"route": ["neet"]}``: the field matters only when another field has one of these values.
+
+    .. versionadded:: 1.2
+    """
+    hints: dict[str, Any] = {}
+    if required:
+        hints["required"] = True
+    if long_text:
+        hints["long_text"] = True
+    if when:
+        hints["when"] = {name: list(values) for name, values in when.items()}
+    return hints
+
+
+def form_field(description: str, *, label: str | None = None, required: bool = False, long_text: bool = False,
+               when: Mapping[str, Iterable[str]] | None = None, **field_options: Any) -> Any:
+    """A pydantic ``Field`` for a section model with its form hints.
+
+    ``description`` is the form's help text; ``label`` replaces the label the form would make from the
+    field's name (``"SDQ score"`` rather than ``"Sdq score"``); ``required``, ``long_text`` and ``when``
+    are the hints of :func:`field_hints`. Other keywords (``default``, ``max_length``, ``ge``…) go to
+    ``Field`` unchanged::
+
+        class Placement(BaseModel):
+            provider: str = form_field("The provider's name", label="Provider", required=True, default="")
+            notes: str = form_field("Anything else", long_text=True, default="", max_length=4000)
+
+    .. versionadded:: 1.2
+    """
+    hints = field_hints(required=required, long_text=long_text, when=when)
+    extra = field_options.pop("json_schema_extra", None) or {}
+    return Field(description=description, title=label, json_schema_extra={**extra, **hints} or None,
+                 **field_options)
