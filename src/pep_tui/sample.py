@@ -244,9 +244,9 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
     return cohort
 
 
-#: In a sample PEP still in progress, the sections from this tab position on are left to do: decided by
-#: each section's own ``order``, so one plugin's sections never depend on which others are installed.
-IN_PROGRESS_TO_DO_FROM = 80
+#: The purpose naming the stream that decides whether a section of an in-progress sample PEP is left
+#: to do (per section, so one plugin's sections never depend on which others are installed).
+TO_DO = "left to do"
 
 
 def _section_rng(content_seed: int, pep: PEP, section_id: str, purpose: str = "content") -> random.Random:
@@ -343,8 +343,8 @@ def _sections(content_seed: int, registry, child: Child, pep: PEP, previous: PEP
     for spec in specs:
         if spec.sample is None:
             continue
-        if status is PEPStatus.IN_PROGRESS and spec.order >= IN_PROGRESS_TO_DO_FROM:
-            continue  # the sections written at and after the meeting (the targets, say) are still to do
+        if status is PEPStatus.IN_PROGRESS and _section_rng(content_seed, pep, spec.id, TO_DO).random() < 1 / 3:
+            continue  # leave about a third of the sections to do, chosen section by section
         working = pep.model_copy(update={"sections": out})
         rng = _section_rng(content_seed, pep, spec.id)
         value = spec.sample(SampleContext(rng=rng, child=child, pep=working, previous=previous, story=story))
