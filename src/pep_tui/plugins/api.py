@@ -431,7 +431,8 @@ class ChildAttribute:
         return self.id.split(".", 1)[0]
 
     def parse(self, value: Any) -> Any:
-        """The value as this attribute's type; raises ``ValueError`` naming the attribute and what is expected."""
+        """The value as this attribute's type (``None`` for an empty value); raises ``ValueError`` saying
+        what is expected (``expected yes or no``)."""
         if value is None or value == "":
             return None
         try:
@@ -455,7 +456,7 @@ class ChildAttribute:
         except ValueError:
             pass
         expected = {bool: "yes or no", int: "a whole number", date: "a date, YYYY-MM-DD", str: "text"}
-        raise ValueError(f"{self.label}: expected {expected.get(self.type, self.type.__name__)}")
+        raise ValueError(f"expected {expected.get(self.type, self.type.__name__)}")
 
     def to_json(self, value: Any) -> Any:
         """The stored (JSON) form of a parsed value."""

@@ -25,7 +25,7 @@ from pep_tui.services.access import (
     summary_in_scope,
 )
 from pep_tui.services.context import ServiceContext
-from pep_tui.services.errors import InvalidInput
+from pep_tui.services.errors import FieldProblem, InvalidInput
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord, NotFound
@@ -171,7 +171,7 @@ class ChildService:
         """
         spec = self.ctx.registry.child_attributes.get(attribute_id)
         if spec is None:
-            raise InvalidInput(f"attribute: no installed plugin declares {attribute_id!r}")
+            raise InvalidInput("Child record", [FieldProblem("attribute", f"no installed plugin declares {attribute_id!r}")])
         record = self.record(principal, child_id)
         if principal.role not in spec.editors:
             raise PermissionDenied(f"the {principal.role} role may not set {spec.label!r}")
@@ -180,7 +180,7 @@ class ChildService:
         try:
             parsed = spec.parse(value)
         except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput("Child record", [FieldProblem(spec.label, str(exc))]) from None
         attributes = dict(record.child.attributes)
         if parsed is None:
             attributes.pop(spec.id, None)

@@ -22,7 +22,7 @@ from pep_tui.services.access import PermissionDenied, require, role_of
 from pep_tui.services.care_rules import require_open
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
-from pep_tui.services.errors import InvalidInput, WorkflowError
+from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord
@@ -279,7 +279,7 @@ class PEPService:
         if namespace not in namespaces and namespace not in owners:
             raise PermissionDenied(f"no loaded plugin owns the namespace {namespace!r}")
         if not action.startswith(f"{namespace}."):
-            raise InvalidInput(f"action: expected '{namespace}.<what>', not {action!r}")
+            raise InvalidInput("Plugin data", [FieldProblem("action", f"expected '{namespace}.<what>', not {action!r}")])
         current = record.pep(pep.id)
         updated = current.model_copy(update={"plugin_data": {**current.plugin_data, namespace: data}})
         return self.ctx.store.save_pep(updated, expected_revision, principal.login, principal.role,
