@@ -209,7 +209,7 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
 
     registry = plugins.registry()
     policy = Policy()
-    failed: dict[str, BaseException] = {}
+    failed: dict[str, tuple[BaseException, Any]] = {}
     for section_id, spec in list(registry.sections.items()):
         if registry.owner.get(("section", section_id)) == name:
             registry.sections[section_id] = _watched(spec, failed)
@@ -247,8 +247,8 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
                 except Exception as exc:
                     crashed.setdefault(validator.id, f"raised {type(exc).__name__}: {exc}")
             report.sample_peps += touched
-    for what, exc in failed.items():
-        where = where_raised(exc)
+    for what, (exc, code) in failed.items():
+        where = where_raised(exc, code)
         report.problems.append(f"{what} raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
                                + " on the sample cohort")
         report.tracebacks.append(format_failure(exc))
@@ -260,7 +260,7 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
     report.sample_contributors = sum(1 for plugin, _ in registry.sample_contributors if plugin == name)
 
 
-def _watched(spec: SectionSpec, failed: dict[str, BaseException]) -> SectionSpec:
+def _watched(spec: SectionSpec, failed: dict[str, tuple[BaseException, Any]]) -> SectionSpec:
     """``spec`` with its ``applies`` and ``sample`` recording their first exception in ``failed`` (keyed
     ``section ID: applies`` or ``section ID: sample``), so the check names them instead of the cohort
     silently leaving the section out."""
@@ -272,14 +272,14 @@ def _watched(spec: SectionSpec, failed: dict[str, BaseException]) -> SectionSpec
         try:
             return bool(applies(ctx))  # type: ignore[misc]
         except Exception as exc:
-            failed.setdefault(f"section {spec.id}: applies", exc)
+            failed.setdefault(f"section {spec.id}: applies", (exc, applies))
             return False
 
     def watched_sample(ctx: Any) -> Any:
         try:
             return sample(ctx)  # type: ignore[misc]
         except Exception as exc:
-            failed.setdefault(f"section {spec.id}: sample", exc)
+            failed.setdefault(f"section {spec.id}: sample", (exc, sample))
             return None
 
     return dataclasses.replace(spec, applies=watched_applies if applies is not None else None,
@@ -369,7 +369,7 @@ def _dry_run(module: ModuleType, name: str, plugins: PluginManager, report: Chec
         try:
             function(register=contributed.append)
         except Exception as exc:
-            where = where_raised(exc)
+            where = where_raised(exc, function)
             report.problems.append(f"hook {hook} raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else ""))
             report.tracebacks.append(format_failure(exc))
             continue

@@ -298,7 +298,7 @@ class PluginManager:
                 impl.function(register=register)
             except Exception as exc:
                 record.traceback = format_failure(exc)
-                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}{at_location(exc)}")
+                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}{at_location(exc, impl.function)}")
                 continue
             for item in contributed:
                 try:

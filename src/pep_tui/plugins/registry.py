@@ -233,7 +233,7 @@ class Registry:
         if spec.id in self.applies_errors:
             return
         plugin = self.owner.get(("section", spec.id), "a plugin")
-        where = where_raised(exc)
+        where = where_raised(exc, spec.applies)
         message = f"applies raised {type(exc).__name__}" + (f" ({where})" if where else "")
         self.applies_errors[spec.id] = message
         print(f"pep-tui: plugin {plugin!r}: section {spec.id} {message}; the section is left out of PEPs",
