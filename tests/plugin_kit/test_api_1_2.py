@@ -39,6 +39,17 @@ def uasc_store(tmp_path: Path, uasc_plugins: PluginManager):
     return opened
 
 
+def _screen_text(app) -> str:
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), record=True, force_terminal=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)
+
+
 def _child_with_pep(services, principal) -> tuple[str, str]:
     row = next(s for s in services.children.list(principal) if s["current_pep_id"])
     return row["child_id"], row["current_pep_id"]
@@ -134,3 +145,45 @@ def test_a_plugin_service_is_made_once_and_a_missing_one_is_named(uasc_store) ->
     assert services.plugin_service("uasc") is services.plugin_service("uasc")
     with pytest.raises(LookupError, match="no installed plugin provides the service 'nothing'"):
         services.plugin_service("nothing")
+
+
+async def test_the_attribute_is_set_on_the_child_record_screen_by_keyboard(uasc_store) -> None:
+    from pep_tui.tui.app import PepApp
+    from pep_tui.tui.screens.child_record import ChildRecordScreen, FieldsDialog
+
+    services = uasc_store.services
+    sw_login = next(m.login for m in services.store.list_staff() if "social_worker" in m.roles)
+    child_id, _ = _child_with_pep(services, services.principal_for(sw_login))
+    app = PepApp(uasc_store, services.principal_for(sw_login), idle_seconds=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ChildRecordScreen(child_id))
+        await pilot.pause()
+        record_screen = app.screen
+        assert isinstance(record_screen, ChildRecordScreen)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, FieldsDialog)
+        for key in ("y", "e", "s"):
+            await pilot.press(key)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is record_screen
+        assert services.children.record(services.principal_for(sw_login), child_id).child.attributes == {
+            "uasc.unaccompanied": True}
+        text = _screen_text(app)
+        assert "Unaccompanied asylum-seeking child" in text and "yes" in text
+
+
+async def test_a_role_that_may_not_set_an_attribute_is_not_offered_the_form(uasc_store) -> None:
+    from pep_tui.tui.app import PepApp
+    from pep_tui.tui.screens.child_record import ChildRecordScreen
+
+    services = uasc_store.services
+    carer_login = next(m.login for m in services.store.list_staff() if "carer" in m.roles)
+    carer = services.principal_for(carer_login)
+    child_id = services.children.list(carer)[0]["child_id"]
+    app = PepApp(uasc_store, carer, idle_seconds=0)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(ChildRecordScreen(child_id))
+        await pilot.pause()
+        assert app.screen.check_action("attributes", ()) is False
