@@ -25,7 +25,7 @@ from pep_tui.plugins.api import (
     field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 HOME_LEARNING_SECTION = "carer.home_learning"
 #: The family's views (parent plugin): when they are written, the home's contribution is there (Q9).

@@ -26,7 +26,7 @@ from pep_tui.plugins.api import (
     field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 MY_VIEWS_SECTION = "child.my_views"
 
@@ -184,6 +184,7 @@ SECTION = SectionSpec(
     id=MY_VIEWS_SECTION,
     title="My views",
     model=MyViews,
+    purpose="child_views",
     # The child writes their own views; the designated teacher or social worker may write them down for
     # the child (gathered beforehand or at the meeting).
     editors=frozenset({"child", "designated_teacher", "social_worker"}),

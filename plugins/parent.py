@@ -26,7 +26,7 @@ from pep_tui.plugins.api import (
     field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 FAMILY_VIEWS_SECTION = "parent.views"
 #: The carer's contribution (carer plugin): where it applies, the carer plugin judges Q9 for both.

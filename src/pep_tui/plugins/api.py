@@ -122,6 +122,17 @@ class SampleContext:
     story: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: The purposes a section may declare (``SectionSpec.purpose``): what the core reads it for.
+SECTION_PURPOSES: dict[str, str] = {
+    "post16_route": "the young person's post-16 route, field ``route`` (education, employment, neet, "
+                    "custody…): the summary, the NEET filter and the compliance report read it",
+    "review_notes": "notes for the next care-plan review, field ``notes`` (a list): its editors append a "
+                    "note to any PEP not superseded, approved ones too (``services.workflow.add_review_note``)",
+    "child_views": "the child's own views, shown on the young person's home screen (the model may offer "
+                   "``prompts(year_group)``)",
+}
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     """A PEP section contributed by a plugin.
@@ -141,6 +152,12 @@ class SectionSpec:
         required: whether the section counts towards completion and must be present to submit.
         sample: returns sample content for the training cohort (a model instance or a dict), or None.
         help: one paragraph for the help panel.
+        purpose: what the core reads this section for, one of :data:`SECTION_PURPOSES` (``None``: only
+            its own plugin reads it). Added in 1.2: the core finds such a section by its purpose, never
+            by its id, so a plugin can provide (or replace) it.
+        carry_forward: stable context copied from the previous PEP into the next term's, marked for
+            review (unless the council's ``carry_forward_sections`` setting lists the sections itself).
+            Added in 1.2.
     """
 
     id: str
@@ -156,6 +173,8 @@ class SectionSpec:
     required: bool = True
     sample: Callable[[SampleContext], BaseModel | dict[str, Any] | None] | None = None
     help: str = ""
+    purpose: str | None = None
+    carry_forward: bool = False
 
     @property
     def namespace(self) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pep_tui.plugins.api import (
+    SECTION_PURPOSES,
     ChildAttribute,
     CliCommand,
     CommandSpec,
@@ -83,9 +84,12 @@ class Registry:
     def add_section(self, plugin: str, section: SectionSpec) -> None:
         """Add a section; its id must be namespaced (``namespace.name``)."""
         if not _SECTION_ID.match(section.id):
-            raise ValueError(f"section id {section.id!r} must be namespaced like 'ks2.attainment'")
+            raise ValueError(f"section id {section.id!r} must be namespaced like 'myplugin.notes'")
         if not (isinstance(section.model, type) and issubclass(section.model, BaseModel)):
             raise ValueError(f"section {section.id!r}: model must be a pydantic model class")
+        if section.purpose is not None and section.purpose not in SECTION_PURPOSES:
+            raise ValueError(f"section {section.id!r}: purpose {section.purpose!r} is not one of "
+                             f"{', '.join(SECTION_PURPOSES)}")
         self._claim("section", section.id, plugin, self.sections)
         self.sections[section.id] = section
 
@@ -227,6 +231,16 @@ class Registry:
                 continue
             found.append(spec)
         return sorted(found, key=lambda s: (s.order, s.id))
+
+    def section_for(self, purpose: str) -> SectionSpec | None:
+        """The section that declares ``purpose`` (``SectionSpec.purpose``), first in tab order; ``None``
+        when no loaded plugin provides one."""
+        found = sorted((s for s in self.sections.values() if s.purpose == purpose), key=lambda s: (s.order, s.id))
+        return found[0] if found else None
+
+    def carried_forward(self) -> list[str]:
+        """Ids of the sections that declare ``carry_forward``."""
+        return sorted(s.id for s in self.sections.values() if s.carry_forward)
 
     def _applies_failed(self, spec: SectionSpec, exc: Exception) -> None:
         """Report a raising ``applies`` once per section and process (the section is left out of the PEP)."""

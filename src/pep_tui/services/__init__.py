@@ -22,7 +22,7 @@ from pep_tui.services.imports import ImportService
 from pep_tui.services.peps import PEPService
 from pep_tui.services.principal import Principal
 from pep_tui.services.qa import QAService
-from pep_tui.services.report_facts import FACTS_KEY, with_report_fields
+from pep_tui.services.report_facts import FACTS_KEY, route_section_id, with_report_fields
 from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
 from pep_tui.services.summary import make_summariser, summary_stamp, with_plugin_fields
@@ -41,7 +41,7 @@ class Services:
     def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
         self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
         store.summariser = with_plugin_fields(
-            with_report_fields(make_summariser(registry, settings.policy, clock)), registry
+            with_report_fields(make_summariser(registry, settings.policy, clock), route_section_id(registry)), registry
         )
         # The report facts and plugins' fields are kept out of the list index: only the screens that need
         # them read them (store.facts(), children.list(..., with_facts=True)).

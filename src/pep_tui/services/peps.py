@@ -205,7 +205,10 @@ class PEPService:
         stable: list[str] = []
         if previous is not None:
             applying = {spec.id for spec in self.ctx.registry.sections_for(self.section_context(record, pep))}
-            stable = [sid for sid in self.ctx.settings.policy.carry_forward_sections if sid in applying]
+            chosen = self.ctx.settings.policy.carry_forward_sections
+            if chosen is None:
+                chosen = self.ctx.registry.carried_forward()
+            stable = [sid for sid in chosen if sid in applying]
         pep = carry_forward(pep, previous, principal.login, stable)
         return self.ctx.store.save_pep(pep, None, principal.login, principal.role, action="pep.start",
                                        detail={"term": term.label, "stage": stage.id})
