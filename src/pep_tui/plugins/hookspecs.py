@@ -12,8 +12,10 @@ It declares the plugin API version it targets with a module attribute ``PEP_TUI_
 need; each is called once, when plugins load, and never again while the app runs.
 
 A plugin that fails to import, targets an incompatible API version, implements a hook that does not
-exist (a misspelling) or raises inside a hook is reported and left out; the others load. Set
-``PEP_TUI_STRICT_PLUGINS=1`` while developing to make any such problem a failure.
+exist (a misspelling: the report suggests the hook you meant) or raises inside a hook is reported,
+with the file and line of your code that failed, and left out; the others load. Set
+``PEP_TUI_STRICT_PLUGINS=1`` while developing to make any such problem a failure and see its
+traceback; ``pep-tui plugins check`` shows it too.
 
 ``docs/plugins/hooks.md`` is generated from this module: the docstrings below are the reference.
 """
