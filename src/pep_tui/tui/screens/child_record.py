@@ -193,7 +193,8 @@ class ChildRecordScreen(Screen[None]):
         grid.add_row("Family access", literal(", ".join(child.family_access) or "-"),
                      "Desig. teacher", literal(child.designated_teacher or "-"))
         attributes = self._attributes()
-        for left, right in zip(attributes[::2], [*attributes[1::2], None], strict=True):
+        for at in range(0, len(attributes), 2):
+            left, right = attributes[at], (attributes[at + 1] if at + 1 < len(attributes) else None)
             grid.add_row(literal(left.label), literal(_attribute_text(left, child)),
                          literal(right.label) if right else "", literal(_attribute_text(right, child)) if right else "")
         for period in child.past_care_periods:
