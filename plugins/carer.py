@@ -6,16 +6,30 @@ supporting the child's learning; this section is where the carer writes it (QA c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pep_tui.plugins import hookimpl
-from pep_tui.plugins.api import Capability, RoleDefinition, SampleContext, ScopeKind, SectionSpec
+from pep_tui.plugins.api import (
+    Capability,
+    Finding,
+    RoleDefinition,
+    SampleContext,
+    ScopeKind,
+    SectionSpec,
+    Severity,
+    ValidationContext,
+    ValidatorSpec,
+    field_hints,
+)
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 HOME_LEARNING_SECTION = "carer.home_learning"
+#: The family's views (parent plugin): when they are written, the home's contribution is there (Q9).
+FAMILY_VIEWS_SECTION = "parent.views"
 
 ROLE = RoleDefinition(
     id="carer",
@@ -32,7 +46,7 @@ ROLE = RoleDefinition(
     order=3,
 )
 
-_REQUIRED = {"required": True}
+_REQUIRED = field_hints(required=True)
 
 
 class HomeLearning(BaseModel):
@@ -94,3 +108,29 @@ def register_roles(register: Callable[[RoleDefinition], None]) -> None:
 def register_sections(register: Callable[[SectionSpec], None]) -> None:
     """Home learning (carer)."""
     register(SECTION)
+
+
+def contributed(data: dict[str, Any]) -> bool:
+    """Whether a contribution section's stored data has anything written or ticked in it."""
+    return any(v not in (None, "", [], {}, False) for v in data.values())
+
+
+def check_contribution(ctx: ValidationContext) -> Iterator[Finding]:
+    """Q9: the carer's (or, where involved, the family's) contribution is in the PEP.
+
+    One finding when the home-learning section applies and neither it nor the family's views hold
+    anything; the parent plugin's check stays silent whenever this section applies, so it is said once.
+    """
+    if HOME_LEARNING_SECTION not in ctx.sections:
+        return  # does not apply to this PEP (or the section is hidden from it)
+    if contributed(ctx.pep.section(HOME_LEARNING_SECTION)) or contributed(ctx.pep.section(FAMILY_VIEWS_SECTION)):
+        return
+    yield Finding(Severity.WARNING, "The carer's contribution (home learning and views) is missing",
+                  HOME_LEARNING_SECTION, criterion="Q9", validator_id="carer.contribution")
+
+
+@hookimpl
+def register_validators(register: Callable[[ValidatorSpec], None]) -> None:
+    """The carer's contribution (Q9)."""
+    register(ValidatorSpec(id="carer.contribution", check=check_contribution, criterion="Q9",
+                           description="The carer's (or family's) contribution to learning at home is recorded"))

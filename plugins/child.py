@@ -23,9 +23,10 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 MY_VIEWS_SECTION = "child.my_views"
 
@@ -80,7 +81,7 @@ class MyViews(BaseModel):
     who_helps: str = Field("", max_length=1000, description="Who helps me?")
     dreams: str = Field("", max_length=2000, description="My dreams for the future")
     how_gathered: HowGathered | None = Field(None, description="How were my views gathered?",
-                                             json_schema_extra={"required": True})
+                                             json_schema_extra=field_hints(required=True))
     why_not: str = Field("", max_length=1000, validate_default=True,
                          description="If my views were not gathered: why not, and what will happen next time")
     gathered_by: str = Field("", max_length=200, description="Who gathered or wrote down the views (name or role)")
@@ -158,10 +159,20 @@ def _sample(ctx: SampleContext) -> MyViews:
 
 
 def _check(ctx: ValidationContext):
+    if MY_VIEWS_SECTION not in ctx.sections:
+        return  # the section does not apply to this PEP
     views = ctx.sections.get(MY_VIEWS_SECTION)
     if not isinstance(views, MyViews):
-        return  # an empty section is reported by the core completeness check
-    if views.how_gathered is None:
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, criterion="Q1")
+        return
+    if views.how_gathered is HowGathered.NOT_GATHERED and not views.why_not.strip():
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, "why_not", criterion="Q1")
+    elif views.how_gathered is None and not views.has_views:
+        yield Finding(Severity.WARNING, "The child's views are not recorded, nor why they could not be gathered",
+                      MY_VIEWS_SECTION, "going_well", criterion="Q1")
+    elif views.how_gathered is None:
         yield Finding(Severity.WARNING, "Say how the child's views were gathered", MY_VIEWS_SECTION, "how_gathered",
                       criterion="Q1")
     elif views.how_gathered is not HowGathered.NOT_GATHERED and not views.has_views:
@@ -173,6 +184,7 @@ SECTION = SectionSpec(
     id=MY_VIEWS_SECTION,
     title="My views",
     model=MyViews,
+    purpose="child_views",
     # The child writes their own views; the designated teacher or social worker may write them down for
     # the child (gathered beforehand or at the meeting).
     editors=frozenset({"child", "designated_teacher", "social_worker"}),

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import Capability, RoleDefinition, SampleContext, ScopeKind, SectionSpec
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 REVIEW_NOTE_SECTION = "iro.review_note"
 
@@ -78,6 +78,7 @@ SECTION = SectionSpec(
     title="IRO note for the next review",
     model=ReviewNotes,
     editors=frozenset({"iro"}),  # written only through services.workflow.add_review_note
+    purpose="review_notes",
     # The professionals who prepare the review; not carers, the child or family (the note may concern
     # care planning they hear about at the review itself).
     viewers=frozenset({"iro", "social_worker", "virtual_school", "designated_teacher"}),

@@ -7,23 +7,30 @@ and the parent role reaches only those children (``ScopeKind.FAMILY``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import (
     Capability,
+    Finding,
     RoleDefinition,
     SampleContext,
     ScopeKind,
     SectionContext,
     SectionSpec,
+    Severity,
+    ValidationContext,
+    ValidatorSpec,
+    field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 FAMILY_VIEWS_SECTION = "parent.views"
+#: The carer's contribution (carer plugin): where it applies, the carer plugin judges Q9 for both.
+HOME_LEARNING_SECTION = "carer.home_learning"
 
 ROLE = RoleDefinition(
     id="parent",
@@ -46,7 +53,7 @@ class FamilyViews(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     views: str = Field("", max_length=2000, description="Our views on how school is going",
-                       json_schema_extra={"required": True})
+                       json_schema_extra=field_hints(required=True))
     hopes: str = Field("", max_length=2000, description="Our hopes for their education")
     how_we_help: str = Field("", max_length=1000, description="How we can help (e.g. at family time)")
 
@@ -91,3 +98,20 @@ def register_roles(register: Callable[[RoleDefinition], None]) -> None:
 def register_sections(register: Callable[[SectionSpec], None]) -> None:
     """Family views."""
     register(SECTION)
+
+
+def check_contribution(ctx: ValidationContext) -> Iterator[Finding]:
+    """Q9 when the family contributes and no carer section applies: the family's views are written."""
+    if FAMILY_VIEWS_SECTION not in ctx.sections or HOME_LEARNING_SECTION in ctx.sections:
+        return
+    data = ctx.pep.section(FAMILY_VIEWS_SECTION)
+    if not any(v not in (None, "", [], {}, False) for v in data.values()):
+        yield Finding(Severity.WARNING, "The family's contribution (their views and how they help) is missing",
+                      FAMILY_VIEWS_SECTION, criterion="Q9", validator_id="parent.contribution")
+
+
+@hookimpl
+def register_validators(register: Callable[[ValidatorSpec], None]) -> None:
+    """The family's contribution (Q9)."""
+    register(ValidatorSpec(id="parent.contribution", check=check_contribution, criterion="Q9",
+                           description="The family's views are recorded where the family is involved"))

@@ -28,9 +28,10 @@ from pep_tui.plugins.api import (
     Severity,
     ValidationContext,
     ValidatorSpec,
+    field_hints,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 CARE_CONTEXT_SECTION = "social_worker.care_context"
 
@@ -54,7 +55,7 @@ ROLE = RoleDefinition(
     order=0,
 )
 
-_REQUIRED = {"required": True}
+_REQUIRED = field_hints(required=True)
 
 
 class CareContext(BaseModel):
@@ -129,6 +130,7 @@ def _check(ctx: ValidationContext):
 
 SECTION = SectionSpec(
     id=CARE_CONTEXT_SECTION,
+    carry_forward=True,
     title="About me and care context",
     model=CareContext,
     editors=frozenset({"social_worker"}),

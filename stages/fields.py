@@ -1,7 +1,8 @@
 """Field helpers for section models: short and long text, bounded numbers, dates, URNs.
 
-Every helper sets a ``description`` (the form's help text) and the constraints, and marks two hints in
-``json_schema_extra`` that the form builder and the completion meter read:
+Every helper sets a ``description`` (the form's help text) and the constraints, and marks the hints of
+:func:`pep_tui.plugins.api.field_hints` (the public form of these hints, with ``form_field`` for a
+labelled field) in ``json_schema_extra``, which the form builder and the completion meter read:
 
 * ``"required": True`` — the field counts towards the section's completion (it may still be saved
   empty, so a half-filled form is never lost);
@@ -21,6 +22,8 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
+from pep_tui.plugins.api import field_hints
+
 #: One-line text fits in this many characters.
 SHORT_TEXT = 200
 #: A long-text answer fits in this many characters (about two pages).
@@ -30,14 +33,7 @@ URN_PATTERN = r"^\d{6}$"
 
 
 def _extra(required: bool, long_text: bool = False, when: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
-    extra: dict[str, Any] = {}
-    if required:
-        extra["required"] = True
-    if long_text:
-        extra["long_text"] = True
-    if when:
-        extra["when"] = {k: list(v) for k, v in when.items()}
-    return extra
+    return field_hints(required=required, long_text=long_text, when=when)
 
 
 def text(description: str, *, required: bool = False, when: Mapping[str, Sequence[str]] | None = None) -> Any:

@@ -36,7 +36,7 @@ from pep_tui_stages.post16_models import (
 from pep_tui_stages.sample_content import first_name, meeting_day, person, pick
 from pep_tui_stages.shared_checks import parsed
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 
 STAGE = StageDefinition(
     id="post16",
@@ -201,7 +201,7 @@ def check_destination(ctx: ValidationContext) -> Iterator[Finding]:
 
 SECTIONS: tuple[SectionSpec, ...] = (
     SectionSpec(id=ROUTE_SECTION, title="Education, employment or training", model=Post16RouteSection, stages=STAGES,
-                editors=EDUCATION_AND_CARE, order=50, sample=sample_route,
+                editors=EDUCATION_AND_CARE, order=50, sample=sample_route, purpose="post16_route",
                 help="The route (in education or training, apprenticeship or employment, NEET, or in custody) and "
                      "the details that route needs."),
     SectionSpec(id="post16.support", title="Bursary, personal adviser and pathway plan", model=Post16Support,

@@ -29,7 +29,7 @@ from pep_tui_stages.ownership import (
     VIRTUAL_SCHOOL_LED,
 )
 
-PEP_TUI_API_VERSION = "1.0"
+PEP_TUI_API_VERSION = "1.2"  # SectionSpec.purpose / carry_forward, field_hints
 PEP_TUI_PLUGIN_KIND = "feature"
 
 
@@ -56,7 +56,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
              "address for a calendar invitation) and who came, and the date of the next one.",
     ),
     SectionSpec(
-        id="shared.education_setting", title="Education setting", model=models.EducationSetting,
+        id="shared.education_setting", title="Education setting", model=models.EducationSetting, carry_forward=True,
         applies=_up_to_year_11, editors=EDUCATION_AND_CARE, order=20, sample=samples.sample_education_setting,
         help="The school or setting, its URN, whether the child is on roll, the designated teacher and every "
              "school move since coming into care.",
@@ -81,6 +81,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         id="shared.sen", title="Special educational needs", model=models.SENSupport, editors=EDUCATION, order=40,
+        carry_forward=True,
         sample=samples.sample_sen,
         help="SEN status (none, SEN support, EHCP, under assessment), the type of need and the support in place.",
     ),
@@ -114,6 +115,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
     ),
     SectionSpec(
         id="shared.leisure", title="Leisure interests", model=models.LeisureInterests, editors=LEISURE, order=90,
+        carry_forward=True,
         sample=samples.sample_leisure,
         help="What the child enjoys outside lessons, clubs and activities, and what they would like to try.",
     ),

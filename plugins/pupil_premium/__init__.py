@@ -21,8 +21,11 @@ from collections.abc import Callable
 
 from pep_tui.plugins import hookimpl
 from pep_tui.plugins.api import (
+    CliCommand,
     SampleContributor,
+    SampleWriter,
     SectionSpec,
+    ServiceSpec,
     SummaryField,
     ValidatorSpec,
     ViewSpec,
@@ -30,7 +33,7 @@ from pep_tui.plugins.api import (
 from pep_tui_plugins.pupil_premium.models import Q7, REQUESTS_SECTION, RequestsSection
 from pep_tui_plugins.pupil_premium.reading import read_requests
 
-PEP_TUI_API_VERSION = "1.1"  # register_summary_fields
+PEP_TUI_API_VERSION = "1.2"  # register_services, register_cli_commands, register_sample_writers
 
 SECTION = SectionSpec(
     id=REQUESTS_SECTION,
@@ -84,6 +87,32 @@ def register_sample_data(register: Callable[[SampleContributor], None]) -> None:
     from pep_tui_plugins.pupil_premium.sample import add_sample_funding
 
     register(add_sample_funding)
+
+
+@hookimpl
+def register_sample_writers(register: Callable[[SampleWriter], None]) -> None:
+    """The training cohort's PP+ budget year, written once the cohort is in the sandbox."""
+    from pep_tui_plugins.pupil_premium.sample import write_sample_budget
+
+    register(write_sample_budget)
+
+
+@hookimpl
+def register_services(register: Callable[[ServiceSpec], None]) -> None:
+    """The PP+ service: requests, decisions, payments, impact and the budget."""
+    from pep_tui_plugins.pupil_premium.service import PupilPremiumService
+
+    register(ServiceSpec(name="pupil_premium", factory=PupilPremiumService,
+                         description="PP+ requests, decisions, payments, impact reviews and the budget"))
+
+
+@hookimpl
+def register_cli_commands(register: Callable[[CliCommand], None]) -> None:
+    """``pep-tui pupil-premium`` (alias ``pp``): the queue, decisions, payments, base payments, the ledger."""
+    from pep_tui_plugins.pupil_premium.cli import configure
+
+    register(CliCommand(name="pupil-premium", aliases=("pp",), configure=configure,
+                        help="Pupil Premium Plus: queue, decisions, ledger"))
 
 
 @hookimpl

@@ -65,7 +65,7 @@ def _decided_on(pep: PEP, today: date) -> date:
 
 def add_sample_funding(cohort: SampleCohort) -> None:
     """Add PP+ requests, decisions, payments and impact reviews to the cohort's PEPs, and a budget year
-    (written after the cohort, through ``cohort.extra["after_write"]``)."""
+    (written after the cohort, by :func:`write_sample_budget`, registered with ``register_sample_writers``)."""
     rng = cohort.rng
     for child in cohort.children:
         peps = cohort.peps.get(child.id, [])
@@ -107,7 +107,6 @@ def add_sample_funding(cohort: SampleCohort) -> None:
                 pep = pep.model_copy(update={"plugin_data": {**pep.plugin_data,
                                                              NAMESPACE: funding.model_dump(mode="json")}})
             peps[index] = pep
-    cohort.extra.setdefault("after_write", []).append(write_sample_budget)
 
 
 def _request(rng, pep: PEP, targets) -> FundingRequest:

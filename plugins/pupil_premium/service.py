@@ -89,11 +89,21 @@ class PupilPremiumService:
 
     def _save(self, principal: Principal, pep: PEP, funding: PEPFunding, action: str, detail: dict[str, Any],
               expected_revision: int | None) -> PEP:
-        updated = pep.model_copy(update={"plugin_data": {**pep.plugin_data, NAMESPACE: funding.model_dump(mode="json")}})
-        return self.ctx.store.save_pep(
-            updated, pep.revision if expected_revision is None else expected_revision, principal.login, principal.role,
-            action=f"{NAMESPACE}.{action}", section_id=REQUESTS_SECTION, detail=detail,
+        """Save the PEP's PP+ data through the core PEP service, which checks the capability and audits it."""
+        capability = Capability.REQUEST_FUNDING if action == "impact" else Capability.DECIDE_FUNDING
+        return self.services.peps.save_plugin_data(
+            principal, pep, NAMESPACE, funding.model_dump(mode="json"),
+            pep.revision if expected_revision is None else expected_revision,
+            capability=capability, action=f"{NAMESPACE}.{action}", section_id=REQUESTS_SECTION, detail=detail,
         )
+
+    def current_ledger_csv(self, principal: Principal, kind: str = "fy") -> tuple[str, str]:
+        """``(label, csv)``: this financial (``fy``) or academic (``ay``) year's ledger as CSV, and the
+        year's label for a file name (``financial-year-2025-26``). Checked as ``budget.ledger_csv`` is."""
+        from pep_tui_plugins.pupil_premium.money import Period
+
+        period = Period.containing("ay" if kind == "ay" else "fy", self.ctx.today())
+        return period.title.lower().replace(" ", "-"), self.budget.ledger_csv(principal, period)
 
     def _request(self, pep: PEP, request_id: str) -> FundingRequest:
         found = next((r for r in requests_in(pep) if r.id == request_id), None)
@@ -389,9 +399,5 @@ def _being_written(record: ChildRecord) -> set[str]:
 
 
 def pupil_premium(services: Services) -> PupilPremiumService:
-    """The PP+ service of these services (made on first use and kept in ``services.extra``)."""
-    found = services.extra.get(NAMESPACE)
-    if not isinstance(found, PupilPremiumService):
-        found = PupilPremiumService(services)
-        services.extra[NAMESPACE] = found
-    return found
+    """The PP+ service of these services (registered with ``register_services``; made on first use)."""
+    return services.plugin_service(NAMESPACE)

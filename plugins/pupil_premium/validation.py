@@ -1,4 +1,9 @@
-"""QA criterion Q7: PP+ costed and linked to specific targets, and its impact reviewed next term."""
+"""QA criterion Q7: PP+ costed and linked to specific targets, and its impact reviewed next term.
+
+This is the one rule for Q7: the automatic pre-QA check passes these findings on unchanged. A request
+names each target it serves by the target's id or by its number in this PEP (1 for the first target),
+as the request form invites.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,8 @@ def check_q7(ctx: ValidationContext) -> Iterator[Finding]:
     have their impact recorded in this one."""
     section = ctx.sections.get(REQUESTS_SECTION)
     requests = section.requests if isinstance(section, RequestsSection) else []
-    target_ids = {t.id for t in ctx.pep.targets}
+    targets = ctx.pep.targets
+    target_ids = {t.id for t in targets} | {str(n) for n in range(1, len(targets) + 1)}
     if not requests:
         yield Finding(
             Severity.INFO,

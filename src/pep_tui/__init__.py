@@ -8,6 +8,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 #: The version of the plugin API this release of pep-tui implements (see docs/plugins/).
-PLUGIN_API_VERSION = "1.1"
+PLUGIN_API_VERSION = "1.2"
 
 __all__ = ["PLUGIN_API_VERSION", "__version__"]

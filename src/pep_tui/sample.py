@@ -227,14 +227,32 @@ def build_cohort(registry, policy, *, children: int, seed: int, today: date = SA
         cohort.stories[child_id] = story
         # Section content draws from its own per-child RNG, so a plugin changing its sample data never
         # shifts the names, schools or staff of the children after it (exercises rely on them).
+        # Each section's content then has a stream of its own (see _section_rng), so installing or
+        # removing a plugin never changes another plugin's sample content.
         content_rng = random.Random(seed * 104_729 + i)
         # PEP ids come from a per-child RNG too, so PEPs added or dropped for one child never change the
         # ids of the children after it.
         pep_id_rng = random.Random(seed * 15_485_863 + i)
-        cohort.peps[child_id] = _peps_for(content_rng, pep_id_rng, registry, policy, child, story, today, history, i)
-    for _plugin, contributor in registry.sample_contributors:
+        cohort.peps[child_id] = _peps_for(content_rng, pep_id_rng, registry, policy, child, story, today, history, i,
+                                          content_seed=seed * 104_729 + i)
+    for plugin, contributor in registry.sample_contributors:
+        # Each contributing plugin draws from a stream of its own, derived from the seed and its name:
+        # what one plugin adds never depends on which others are installed, or in which order they run.
+        cohort.rng = random.Random(f"{seed}:{plugin}")
         contributor(cohort)
+    cohort.rng = rng
     return cohort
+
+
+#: The purpose naming the stream that decides whether a section of an in-progress sample PEP is left
+#: to do (per section, so one plugin's sections never depend on which others are installed).
+TO_DO = "left to do"
+
+
+def _section_rng(content_seed: int, pep: PEP, section_id: str, purpose: str = "content") -> random.Random:
+    """The random stream of one section of one sample PEP: derived from the child's seed, the PEP's term
+    and the section id only, so it is the same whichever other sections (plugins) are installed."""
+    return random.Random(f"{content_seed}:{pep.academic_year}:{pep.term.value}:{section_id}:{purpose}")
 
 
 def _sample_allocations(child: Child) -> list[Allocation]:
@@ -260,7 +278,8 @@ def _current_state(i: int, story: dict[str, Any]) -> PEPStatus | None:
     return cycle[i % len(cycle)]
 
 
-def _peps_for(rng, id_rng, registry, policy, child: Child, story, today: date, history: int, i: int) -> list[PEP]:
+def _peps_for(rng, id_rng, registry, policy, child: Child, story, today: date, history: int, i: int, *,
+              content_seed: int) -> list[PEP]:
     if story.get("new_to_care"):
         return []
     current = TermRef.containing(today)
@@ -291,7 +310,8 @@ def _peps_for(rng, id_rng, registry, policy, child: Child, story, today: date, h
             updated_by=child.designated_teacher or SAMPLE_ACTOR, updated_at=created + timedelta(days=20),
         )
         if status is not PEPStatus.NOT_STARTED:
-            pep = pep.model_copy(update={"sections": _sections(rng, registry, child, pep, previous, story, status)})
+            pep = pep.model_copy(update={"sections": _sections(content_seed, registry, child, pep, previous, story,
+                                                               status)})
         stamp = created + timedelta(days=21)
         sign_offs: list[SignOff] = []
         if status in (PEPStatus.SUBMITTED, PEPStatus.RETURNED, PEPStatus.APPROVED):
@@ -315,16 +335,18 @@ def _peps_for(rng, id_rng, registry, policy, child: Child, story, today: date, h
     return peps
 
 
-def _sections(rng, registry, child: Child, pep: PEP, previous: PEP | None, story, status: PEPStatus) -> dict[str, SectionData]:
+def _sections(content_seed: int, registry, child: Child, pep: PEP, previous: PEP | None, story,
+              status: PEPStatus) -> dict[str, SectionData]:
     sctx = SectionContext(child=child, pep=pep, previous=previous)
     out: dict[str, SectionData] = {}
     specs = registry.sections_for(sctx)
-    for n, spec in enumerate(specs):
+    for spec in specs:
         if spec.sample is None:
             continue
-        if status is PEPStatus.IN_PROGRESS and n % 3 == 2:
-            continue  # leave some sections to do
+        if status is PEPStatus.IN_PROGRESS and _section_rng(content_seed, pep, spec.id, TO_DO).random() < 1 / 3:
+            continue  # leave about a third of the sections to do, chosen section by section
         working = pep.model_copy(update={"sections": out})
+        rng = _section_rng(content_seed, pep, spec.id)
         value = spec.sample(SampleContext(rng=rng, child=child, pep=working, previous=previous, story=story))
         if value is None:
             continue
@@ -346,6 +368,8 @@ def generate_cohort(services, *, children: int, seed: int, history: int = 3) -> 
             store.save_staff(member, None, SAMPLE_ACTOR, "system")
     records = [ChildRecord(c, cohort.peps.get(c.id, [])) for c in cohort.children]
     store.import_records(records, SAMPLE_ACTOR, "system", action="sample.create")
-    for hook in cohort.extra.get("after_write", []):
+    for _plugin, writer in services.registry.sample_writers:
+        writer(services, cohort)
+    for hook in cohort.extra.get("after_write", []):  # plugins written for API 1.0/1.1
         hook(services, cohort)
     return SampleReport(children=len(records), peps=sum(len(r.peps) for r in records), staff=len(cohort.staff))

@@ -106,9 +106,10 @@ class Policy(BaseModel):
             "'finalise' (social worker, after submit) and 'acknowledge' (the child or carer)"
         ),
     )
-    carry_forward_sections: list[str] = Field(
-        default_factory=lambda: ["social_worker.care_context", "shared.leisure", "shared.education_setting", "shared.sen"],
-        description="Stable context copied from the previous PEP into the next term's, marked for review",
+    carry_forward_sections: list[str] | None = Field(
+        None,
+        description="Stable context copied from the previous PEP into the next term's, marked for review "
+                    "(section ids; unset: the sections whose plugins mark them carry_forward)",
     )
     persistent_absence_threshold: float = Field(
         90.0, description="Attendance at or below this % (missing 10% or more of sessions) is persistent absence"

@@ -6,7 +6,14 @@ these fixtures without a ``conftest.py``. Every fixture name starts with ``pep_`
 ``pep_plugins``
     The installed plugins, loaded strictly through the ``pep_tui`` entry-point group, so a problem in
     your plugin fails the test with its message. Your plugin is included once it is installed
-    (``pip install -e .``).
+    (``pip install -e .``). To test your plugin whatever else is installed in the environment, name
+    it (and any plugin it depends on) in your pytest settings::
+
+        [tool.pytest.ini_options]
+        pep_tui_plugins = ["alternative_provision"]
+
+    (or ``PEP_TUI_TEST_PLUGINS=alternative_provision``): then only a problem in a named plugin
+    fails the test, and an unrelated broken plugin is left out, as the app would leave it out.
 ``pep_registry``
     Their registry: stages, roles, sections, validators, views, commands.
 ``pep_store``
@@ -62,6 +69,7 @@ __all__ = [
     "SAMPLE_SEED",
     "create_sample_store",
     "find_child",
+    "load_plugins_for_tests",
     "open_app",
     "open_store_copy",
     "principal_for_role",
@@ -215,12 +223,56 @@ async def open_app(
 # --- Fixtures ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def pep_plugins() -> PluginManager:
-    """The installed plugins (yours included once installed), loaded strictly."""
-    from pep_tui.plugins.manager import load_plugins
+TEST_PLUGINS_INI = "pep_tui_plugins"
+TEST_PLUGINS_ENV = "PEP_TUI_TEST_PLUGINS"
 
-    return load_plugins(strict=True)
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The ``pep_tui_plugins`` setting: the plugins under test (see ``pep_plugins``)."""
+    parser.addini(TEST_PLUGINS_INI, "the pep-tui plugins under test: only their problems fail a test; other "
+                  "installed plugins that fail to load are left out", type="args", default=[])
+
+
+def plugins_under_test(config: pytest.Config | None) -> list[str]:
+    """The plugins named by ``PEP_TUI_TEST_PLUGINS`` or the ``pep_tui_plugins`` setting (empty: all)."""
+    import os
+
+    named = [n.strip() for n in os.environ.get(TEST_PLUGINS_ENV, "").split(",") if n.strip()]
+    if not named and config is not None:
+        named = [str(n) for n in config.getini(TEST_PLUGINS_INI)]
+    return named
+
+
+def load_plugins_for_tests(under_test: list[str]) -> PluginManager:
+    """The installed plugins: strictly, or, with ``under_test``, strictly only for those plugins.
+
+    A named plugin that is missing, disabled or fails to load raises ``PluginError`` with its message;
+    any other plugin that fails is left out.
+    """
+    import contextlib
+    import io
+
+    from pep_tui.plugins.manager import PluginError, load_plugins
+
+    if not under_test:
+        return load_plugins(strict=True)
+    with contextlib.redirect_stderr(io.StringIO()):  # unrelated failures are not this test's business
+        manager = load_plugins(strict=False)
+    for name in under_test:
+        record = manager.records.get(name)
+        if record is None:
+            raise PluginError(f"plugin {name!r} (named in {TEST_PLUGINS_INI}) is not installed")
+        problem = record.error or (record.warnings[0] if record.warnings else None)
+        if problem:
+            raise PluginError(f"plugin {name!r}: {problem}" + (f"\n{record.traceback}" if record.traceback else ""))
+    return manager
+
+
+@pytest.fixture(scope="session")
+def pep_plugins(request: pytest.FixtureRequest) -> PluginManager:
+    """The installed plugins (yours included once installed), loaded strictly; see the module docs
+    for testing one plugin whatever else is installed."""
+    return load_plugins_for_tests(plugins_under_test(request.config))
 
 
 @pytest.fixture(scope="session")

@@ -23,19 +23,20 @@ def _module(name: str, **attrs) -> types.ModuleType:
 
 
 def test_the_api_version_is_exposed() -> None:
-    assert pep_tui.PLUGIN_API_VERSION == "1.1"
+    assert pep_tui.PLUGIN_API_VERSION == "1.2"
 
 
 @pytest.mark.parametrize(("declared", "expected"), [
     ("1.0", None),  # plugins written for 1.0 keep loading on 1.1
     (" 1.0 ", None),
     ("1.1", None),
-    ("1.3", "newer than this pep-tui's 1.1; upgrade pep-tui"),
+    ("1.2", None),
+    ("1.3", "newer than this pep-tui's 1.2; upgrade pep-tui"),
     ("0.9", "install a version of the plugin built for API 1.x"),
     ("2.0", "upgrade pep-tui to one providing API 2.x"),
-    (1.0, "should be a string like '1.1', not the float 1.0"),
-    ("1", "should look like '1.1'"),
-    ("1.0.0", "should look like '1.1'"),
+    (1.0, "should be a string like '1.2', not the float 1.0"),
+    ("1", "should look like '1.2'"),
+    ("1.0.0", "should look like '1.2'"),
 ])
 def test_check_api_version_says_why_a_version_is_refused(declared: object, expected: str | None) -> None:
     problem = check_api_version(declared)
@@ -58,7 +59,7 @@ def test_an_incompatible_plugin_is_refused_and_the_others_load(capsys) -> None:
     future = _module("kit_future_plugin", PEP_TUI_API_VERSION="2.0", register_commands=register_commands)
     manager = PluginManager(strict=False)
     record = manager.load_module(future, name="future")
-    assert record.error.startswith("targets plugin API 2.0, but this pep-tui provides API 1.1")
+    assert record.error.startswith("targets plugin API 2.0, but this pep-tui provides API 1.2")
     assert "plugin 'future' not loaded: targets plugin API 2.0" in capsys.readouterr().err
     assert record.hooks == []
     with pytest.raises(PluginError, match="plugin 'future': targets plugin API 2.0"):

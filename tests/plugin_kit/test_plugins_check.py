@@ -88,7 +88,7 @@ def test_a_broken_plugin_is_caught_with_useful_messages(tmp_path: Path) -> None:
     out = result.stdout
     assert "hooks: register_sections, register_validators" in out
     for expected in (
-        "does not declare PEP_TUI_API_VERSION; assuming 1.1 (add PEP_TUI_API_VERSION = '1.1' to the plugin module)",
+        "does not declare PEP_TUI_API_VERSION; assuming 1.2 (add PEP_TUI_API_VERSION = '1.2' to the plugin module)",
         "defines register_views without @hookimpl",
         "section ks2.sloppy_notes: field(s) without a description: text",
         "section ks2.sloppy_notes: the namespace 'ks2' belongs to the plugin",
@@ -105,7 +105,7 @@ def test_a_section_id_that_is_not_namespaced_is_reported(tmp_path: Path) -> None
     assert result.returncode == 1
     [report] = json.loads(result.stdout)
     assert report["ok"] is False
-    assert report["problems"] == ["section id 'notes' must be namespaced like 'ks2.attainment'"]
+    assert report["problems"] == ["section id 'notes' must be namespaced like 'myplugin.notes'"]
 
 
 def test_an_installed_plugin_is_checked_by_name() -> None:
@@ -169,7 +169,7 @@ def test_a_refused_plugin_still_has_every_problem_reported_at_once(tmp_path: Pat
     out = result.stdout
     for expected in (
         "implements unknown hook(s) register_section",
-        "section id 'notes' must be namespaced like 'ks2.attainment'",
+        "section id 'notes' must be namespaced like 'myplugin.notes'",
         "section notes: field(s) without a description: text",
         "section notes: names role 'teacher', which no installed plugin provides",
     ):

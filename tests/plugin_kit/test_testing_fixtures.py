@@ -71,3 +71,28 @@ async def test_pep_app_opens_the_app_on_a_child(pep_app, pep_child) -> None:
     async with pep_app(child_id, role="virtual_school") as pilot:
         assert getattr(pilot.app.screen, "child_id", None) == child_id
         assert pilot.app.principal.role == "virtual_school"
+
+
+def test_the_fixtures_can_ignore_an_unrelated_broken_plugin(tmp_path) -> None:
+    import os
+
+    site = tmp_path / "site"
+    dist = site / "kit_unrelated-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (site / "kit_unrelated.py").write_text('PEP_TUI_API_VERSION = "1.2"\nraise RuntimeError("broken elsewhere")\n')
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: kit-unrelated\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[pep_tui]\nkit_unrelated = kit_unrelated\n")
+    code = ("from pep_tui.testing import load_plugins_for_tests, plugins_under_test\n"
+            "manager = load_plugins_for_tests(plugins_under_test(None))\n"
+            "print(sorted(n for n, r in manager.records.items() if r.error))\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PEP_TUI_")}
+    env["PYTHONPATH"] = str(site)
+    strict = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert strict.returncode != 0 and "broken elsewhere" in strict.stderr  # by default, any broken plugin fails
+    named = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**env, "PEP_TUI_TEST_PLUGINS": "pupil_premium,ks2"})
+    assert named.returncode == 0, named.stderr
+    assert named.stdout.strip() == "['kit_unrelated']"  # left out, as the app would leave it out
+    missing = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             env={**env, "PEP_TUI_TEST_PLUGINS": "kit_unrelated"})
+    assert missing.returncode != 0 and "plugin 'kit_unrelated': import failed: RuntimeError: broken elsewhere" in missing.stderr

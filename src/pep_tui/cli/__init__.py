@@ -4,7 +4,8 @@ Exit codes are named in :mod:`pep_tui.cli.exit_codes`; every line printed goes t
 :mod:`pep_tui.cli.output`.
 
 Subcommands live in modules listed in :data:`COMMAND_MODULES`; each has ``add_commands(subparsers)``
-and sets ``func`` on its parsers to a handler ``(args) -> int``.
+and sets ``func`` on its parsers to a handler ``(args) -> int``. Plugins add theirs through the
+``register_cli_commands`` hook (:func:`add_plugin_commands`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import io
 import logging
 import os
 import sys
@@ -27,7 +29,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "pep_tui.cli.store_cmd",
     "pep_tui.cli.plugin_cmd",
     "pep_tui.cli.report_cmd",
-    "pep_tui.cli.pupil_premium_cmd",
     "pep_tui.cli.remind_cmd",
     "pep_tui.cli.web_cmd",
 )
@@ -77,7 +78,45 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(sub)
+    add_plugin_commands(sub)
     return parser
+
+
+def add_plugin_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the subcommands the installed plugins register (``register_cli_commands``).
+
+    A plugin whose command clashes with a core command, or whose ``configure`` raises, is named on
+    standard error and its command left out; the other commands stay usable.
+    """
+    from pep_tui.cli.common import command
+    from pep_tui.cli.output import error
+    from pep_tui.plugins.failures import where_raised
+    from pep_tui.plugins.manager import load_plugins
+
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # each failure is named when the store is opened
+            registry = load_plugins().registry()
+    except Exception:  # noqa: BLE001 - strict mode, or a loading bug: the command that loads the plugins
+        return  # again reports it (as an incident when it is one); only the plugins' commands are missing
+    taken = set(sub.choices)
+    for name, spec in sorted(registry.cli_commands.items()):
+        plugin = registry.owner.get(("cli_command", name), "a plugin")
+        clash = sorted({spec.name, *spec.aliases} & taken)
+        if clash:
+            error(f"plugin {plugin!r}: command {', '.join(clash)} is already a pep-tui command; left out")
+            continue
+        parser = command(sub, spec.name, aliases=list(spec.aliases), help=spec.help)
+        try:
+            spec.configure(parser)
+        except Exception as exc:  # a broken plugin command must not take the others down
+            sub._name_parser_map.pop(spec.name, None)
+            for alias in spec.aliases:
+                sub._name_parser_map.pop(alias, None)
+            sub._choices_actions[:] = [a for a in sub._choices_actions if a.dest != spec.name]
+            error(f"plugin {plugin!r}: command {spec.name} could not be set up: {type(exc).__name__}: {exc} "
+                  f"({where_raised(exc)})")
+            continue
+        taken |= {spec.name, *spec.aliases}
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:

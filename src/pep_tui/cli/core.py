@@ -51,6 +51,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("target", nargs="?", metavar="PATH_OR_NAME",
                    help="(check) a plugin folder with pyproject.toml, a .py file, or an installed plugin's name")
     p.add_argument("--json", action="store_true", help="a JSON list for scripts")
+    p.add_argument("--strict", action="store_true",
+                   help="(check) warnings fail too (also with PEP_TUI_STRICT_PLUGINS=1)")
     p.set_defaults(func=cmd_plugins)
 
     p = command(sub, "init", help="create a live store whose first Virtual School administrator is LOGIN")

@@ -2,7 +2,10 @@
 
 The plugin is loaded beside the other installed plugins (so clashes show), its contributions are
 listed, its sample content is generated into an in-memory cohort and its validators are run on every
-sample PEP. Every load error or warning, and every problem found below, makes the check fail.
+sample PEP. Every load error or warning, and every problem found below, makes the check fail: among
+them a section's ``applies`` or ``sample`` that raises on a sample PEP (named with the file and line,
+and its traceback shown). A field whose type the forms cannot edit (``time``, ``dict[str, int]``,
+``int | str``: shown as a raw JSON box) is a warning, and a failure with ``--strict``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pydantic import BaseModel
 from pep_tui.cli.plugin_target import TargetNotFound, resolve_target
 from pep_tui.plugins import ENTRY_POINT_GROUP
 from pep_tui.plugins.api import SectionContext, SectionSpec, Severity, ValidationContext
+from pep_tui.plugins.failures import format_failure, where_raised
 from pep_tui.plugins.manager import PluginManager, PluginRecord, check_api_version
 
 _CRITERION = re.compile(r"^Q(?:[1-9]|1[0-3])$")
@@ -76,6 +80,10 @@ class CheckReport:
     findings_on_sample: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Problems that fail the check only with ``--strict`` (fields the forms cannot edit).
+    warnings: list[str] = field(default_factory=list)
+    #: The traceback of each failure of the plugin's own code (a raising hook, ``applies`` or ``sample``).
+    tracebacks: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -125,6 +133,19 @@ def _fields(model: type[BaseModel], prefix: str = "", seen: set[type] | None = N
     return found
 
 
+def _unrenderable(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str]]:
+    """``(field, type)`` of each field (nested ones too) the forms would show as a raw JSON box."""
+    from pep_tui.tui.forms import describe_model
+
+    found: list[tuple[str, str]] = []
+    for info in describe_model(model):
+        if info.kind == "json":
+            found.append((prefix + info.name, _type_name(model.model_fields[info.name].annotation)))
+        elif info.kind in ("group", "rows") and info.model is not None:
+            found += _unrenderable(info.model, f"{prefix}{info.name}.")
+    return found
+
+
 def _section_info(spec: SectionSpec, registry: Any, report: CheckReport, foreign: dict[str, str]) -> SectionInfo:
     info = SectionInfo(
         id=spec.id, title=spec.title, model=f"{spec.model.__module__}.{spec.model.__qualname__}",
@@ -136,6 +157,11 @@ def _section_info(spec: SectionSpec, registry: Any, report: CheckReport, foreign
         report.problems.append(
             f"section {spec.id}: field(s) without a description: {', '.join(undescribed)} "
             f"(add Field(description=...); the form shows it as help)"
+        )
+    for name, type_name in _unrenderable(spec.model):
+        report.warnings.append(
+            f"section {spec.id}: field {name} has the type {type_name}, which the forms cannot edit (it would be "
+            f"a raw JSON box); use str, int, float, bool, date, an Enum, a sub-model or a list of str or sub-models"
         )
     if spec.namespace in foreign:
         report.problems.append(f"section {spec.id}: the namespace {spec.namespace!r} belongs to the plugin "
@@ -183,6 +209,10 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
 
     registry = plugins.registry()
     policy = Policy()
+    failed: dict[str, tuple[BaseException, Any]] = {}
+    for section_id, spec in list(registry.sections.items()):
+        if registry.owner.get(("section", section_id)) == name:
+            registry.sections[section_id] = _watched(spec, failed)
     try:
         cohort = build_cohort(registry, policy, children=CHECK_CHILDREN, seed=CHECK_SEED)
     except Exception as exc:
@@ -217,12 +247,43 @@ def _run_on_sample(name: str, plugins: PluginManager, report: CheckReport) -> No
                 except Exception as exc:
                     crashed.setdefault(validator.id, f"raised {type(exc).__name__}: {exc}")
             report.sample_peps += touched
+    for what, (exc, code) in failed.items():
+        where = where_raised(exc, code)
+        report.problems.append(f"{what} raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else "")
+                               + " on the sample cohort")
+        report.tracebacks.append(format_failure(exc))
     for section in report.sections:
         section.sample_peps = filled.get(section.id, 0)
     report.findings_on_sample = {sev.value: counts.get(sev.value, 0) for sev in Severity}
     for validator_id, what in sorted(crashed.items()):
         report.problems.append(f"validator {validator_id} {what} on the sample cohort")
     report.sample_contributors = sum(1 for plugin, _ in registry.sample_contributors if plugin == name)
+
+
+def _watched(spec: SectionSpec, failed: dict[str, tuple[BaseException, Any]]) -> SectionSpec:
+    """``spec`` with its ``applies`` and ``sample`` recording their first exception in ``failed`` (keyed
+    ``section ID: applies`` or ``section ID: sample``), so the check names them instead of the cohort
+    silently leaving the section out."""
+    import dataclasses
+
+    applies, sample = spec.applies, spec.sample
+
+    def watched_applies(ctx: SectionContext) -> bool:
+        try:
+            return bool(applies(ctx))  # type: ignore[misc]
+        except Exception as exc:
+            failed.setdefault(f"section {spec.id}: applies", (exc, applies))
+            return False
+
+    def watched_sample(ctx: Any) -> Any:
+        try:
+            return sample(ctx)  # type: ignore[misc]
+        except Exception as exc:
+            failed.setdefault(f"section {spec.id}: sample", (exc, sample))
+            return None
+
+    return dataclasses.replace(spec, applies=watched_applies if applies is not None else None,
+                               sample=watched_sample if sample is not None else None)
 
 
 def _validator_info(validator: Any, registry: Any, report: CheckReport) -> dict[str, Any]:
@@ -308,7 +369,9 @@ def _dry_run(module: ModuleType, name: str, plugins: PluginManager, report: Chec
         try:
             function(register=contributed.append)
         except Exception as exc:
-            report.problems.append(f"hook {hook} raised {type(exc).__name__}: {exc}")
+            where = where_raised(exc, function)
+            report.problems.append(f"hook {hook} raised {type(exc).__name__}: {exc}" + (f" ({where})" if where else ""))
+            report.tracebacks.append(format_failure(exc))
             continue
         for item in contributed:
             if not isinstance(item, kind):
@@ -341,8 +404,11 @@ def _dry_run(module: ModuleType, name: str, plugins: PluginManager, report: Chec
     report.notes.append("the sample cohort was not generated: fix the problems above, then check again")
 
 
-def check_plugin(target: str) -> list[CheckReport]:
-    """Check the plugin(s) a path or name designates; one report per plugin."""
+def check_plugin(target: str, *, strict: bool = False) -> list[CheckReport]:
+    """Check the plugin(s) a path or name designates; one report per plugin.
+
+    With ``strict``, warnings (fields the forms cannot edit) are problems too.
+    """
     try:
         found = resolve_target(target)
     except TargetNotFound:
@@ -372,6 +438,10 @@ def check_plugin(target: str) -> list[CheckReport]:
             report.kind = getattr(module, "PEP_TUI_PLUGIN_KIND", None) or report.kind
             if check_api_version(getattr(module, "PEP_TUI_API_VERSION", None)) is None:
                 _dry_run(module, name, plugins, report)
+        if record.traceback:
+            report.tracebacks.insert(0, record.traceback)
+        if strict:
+            report.problems += report.warnings
         report.problems = list(dict.fromkeys(report.problems))  # the load error is usually found again
         reports.append(report)
     return reports

@@ -65,8 +65,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     if not args.target:
         raise UserError("plugins check needs a plugin: a folder with pyproject.toml, a .py file or an installed plugin's name")
+    import os
+
+    strict = bool(getattr(args, "strict", False)) or os.environ.get("PEP_TUI_STRICT_PLUGINS", "").strip().lower() in {
+        "1", "true", "yes", "on"}
     try:
-        reports = check_plugin(args.target)
+        reports = check_plugin(args.target, strict=strict)
     except TargetNotFound as exc:
         raise UserError(str(exc)) from None
     if args.json:
@@ -129,9 +133,14 @@ def _report_lines(report) -> list[str]:
         lines.append(f"  sample-data contributors: {report.sample_contributors}")
     for note in report.notes:
         lines.append(f"  note: {note}")
+    for warning in report.warnings:
+        lines.append(f"  warning: {warning}")
     if report.problems:
         lines.append(f"  {len(report.problems)} problem(s):")
         lines += [f"    - {p}" for p in report.problems]
     else:
         lines.append("  no problems found")
+    for trace in report.tracebacks:
+        lines.append("  traceback:")
+        lines += [f"    {line}" for line in trace.rstrip().splitlines()]
     return lines

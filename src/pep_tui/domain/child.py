@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -111,6 +111,9 @@ class Child(BaseModel):
         "import can tell a field edited in pep-tui from one changed at source",
     )
     training: bool = False
+    #: Facts plugins declare about the child (``ChildAttribute``): attribute id -> JSON value. Set only
+    #: through ``ChildService.set_attribute``, which checks the attribute's editors and audits the change.
+    attributes: dict[str, Any] = Field(default_factory=dict, description="Plugin-declared facts about the child")
 
     @property
     def display_name(self) -> str:

@@ -12,12 +12,25 @@ from pep_tui.domain.school_year import Term, TermRef
 from pep_tui.domain.staff import Email
 from pep_tui.domain.target import Target
 
+# --- Core sections ------------------------------------------------------------------------------------
+# The core itself reads these four sections (carry-forward, the summary and reports, the attendance
+# import, the QA pre-check). Their ids and shapes are part of the core's contract, documented in
+# docs/plugins/core-sections.md; they keep the ``shared.`` ids they have always been stored under, so every
+# existing PEP document keeps loading. A plugin may read them; the built-in shared-sections plugin
+# provides their forms.
+
 #: The section that holds a PEP's SMART targets; PP+ requests and carry-forward refer to its target ids.
 TARGETS_SECTION = "shared.targets"
 #: The section that records the meeting: ``meeting_date``, ``attendees`` (list of Attendee), ``next_meeting_date``.
 MEETING_SECTION = "shared.meeting"
 #: The section that reviews the previous PEP's targets (outcome met / partly met / not met).
 PREVIOUS_TARGETS_SECTION = "shared.previous_targets"
+#: Attendance and exclusions: ``sessions_possible``, ``sessions_present``, ``suspensions`` and the rest of
+#: the attendance import's columns.
+ATTENDANCE_SECTION = "shared.attendance"
+#: Every section id the core itself relies on.
+CORE_SECTIONS: frozenset[str] = frozenset({TARGETS_SECTION, MEETING_SECTION, PREVIOUS_TARGETS_SECTION,
+                                           ATTENDANCE_SECTION})
 
 
 class PEPStatus(StrEnum):

@@ -14,10 +14,13 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
+    import argparse
+
     from pep_tui.domain import PEP, Child, StaffMember
+    from pep_tui.services import Principal, Services
     from pep_tui.settings import Policy
 
 
@@ -119,6 +122,17 @@ class SampleContext:
     story: Mapping[str, Any] = field(default_factory=dict)
 
 
+#: The purposes a section may declare (``SectionSpec.purpose``): what the core reads it for.
+SECTION_PURPOSES: dict[str, str] = {
+    "post16_route": "the young person's post-16 route, field ``route`` (education, employment, neet, "
+                    "custody…): the summary, the NEET filter and the compliance report read it",
+    "review_notes": "notes for the next care-plan review, field ``notes`` (a list): its editors append a "
+                    "note to any PEP not superseded, approved ones too (``services.workflow.add_review_note``)",
+    "child_views": "the child's own views, shown on the young person's home screen (the model may offer "
+                   "``prompts(year_group)``)",
+}
+
+
 @dataclass(frozen=True)
 class SectionSpec:
     """A PEP section contributed by a plugin.
@@ -143,6 +157,12 @@ class SectionSpec:
             wording), instead of one ``Label: value`` line per stored field. ``data`` is the stored
             section (a dict), ``pep`` the :class:`~pep_tui.domain.PEP` it belongs to. Its text is shown
             literally; if it raises, the fields are shown instead.
+        purpose: what the core reads this section for, one of :data:`SECTION_PURPOSES` (``None``: only
+            its own plugin reads it). Added in 1.2: the core finds such a section by its purpose, never
+            by its id, so a plugin can provide (or replace) it.
+        carry_forward: stable context copied from the previous PEP into the next term's, marked for
+            review (unless the council's ``carry_forward_sections`` setting lists the sections itself).
+            Added in 1.2.
     """
 
     id: str
@@ -159,6 +179,8 @@ class SectionSpec:
     sample: Callable[[SampleContext], BaseModel | dict[str, Any] | None] | None = None
     help: str = ""
     reader: Callable[[dict[str, Any], Any], str] | None = None
+    purpose: str | None = None
+    carry_forward: bool = False
 
     @property
     def namespace(self) -> str:
@@ -227,9 +249,26 @@ class CommandSpec:
 
     id: str
     title: str
-    run: Callable[[Any], str | None]
+    run: Callable[[CommandContext], str | None]
     roles: frozenset[str] | None = None
     help: str = ""
+
+
+@dataclass
+class CommandContext:
+    """What a plugin's palette command is run with: who is asking and what is on screen.
+
+    Read and change data through ``services`` with ``principal``: the services check permissions.
+
+    .. versionchanged:: 1.2
+       Importable from here (it was only in ``pep_tui.tui.commands``, which still re-exports it).
+    """
+
+    services: Services
+    principal: Principal
+    child_id: str | None = None
+    pep_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -318,3 +357,191 @@ def summary_value(summary: Mapping[str, Any], name: str, default: Any = None) ->
     if not isinstance(fields, Mapping):
         return default
     return fields.get(name, default)
+
+
+# --- Plugin API 1.2 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A ``pep-tui`` subcommand contributed by a plugin (``pep-tui pupil-premium …``).
+
+    Modelled on llm's ``register_commands``: pep-tui makes the subcommand's parser and hands it to
+    ``configure(parser)``, which adds its arguments (or its own subcommands) and sets ``func`` on each
+    parser to a handler ``func(args) -> int`` returning one of :mod:`pep_tui.cli.exit_codes`. Handlers
+    open the store with ``pep_tui.cli.common.open_from_args(args)``, print through
+    ``pep_tui.cli.output.say``/``error`` and end a cohort-wide command with
+    ``pep_tui.cli.partial.finish``, as the built-in commands do.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        name: the subcommand, lower case with hyphens; unique across the core and every plugin.
+        configure: ``configure(parser)`` adds the arguments and sets ``func``.
+        help: one line for ``pep-tui --help``.
+        aliases: other names for it (``("pp",)``).
+    """
+
+    name: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """A service object a plugin provides over the app's services (its use cases, checked and audited).
+
+    ``factory(services)`` makes it, once per :class:`~pep_tui.services.Services`, on first use;
+    anyone (the plugin's views, CLI commands, exports, other plugins) gets it with
+    ``services.plugin_service(name)``. Build it on the core services (``services.children``,
+    ``services.peps``…), never on the store.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        name: the plugin's namespace (``"pupil_premium"``), or ``namespace.name``; unique.
+        factory: ``factory(services) -> object``.
+        description: one line for ``pep-tui plugins``.
+    """
+
+    name: str
+    factory: Callable[[Services], Any]
+    description: str = ""
+
+
+#: ``writer(services, cohort)``: runs once the training cohort's children and PEPs are in the store.
+SampleWriter = Callable[["Services", SampleCohort], None]
+
+
+@dataclass(frozen=True)
+class AttributeContext:
+    """What a child attribute's ``applies`` predicate is given: the child (current allocations applied)."""
+
+    child: Child
+
+
+@dataclass(frozen=True)
+class ChildAttribute:
+    """A fact about a child that a plugin declares and keeps on the child record.
+
+    An unaccompanied asylum-seeking child, a young carer, a child at risk of exploitation: a
+    circumstance that belongs to the child rather than to one term's PEP. The value is stored on the
+    child record under ``Child.attributes[id]``, set through ``services.children.set_attribute``
+    (which checks that the signed-in role is one of ``editors`` and writes an audit entry), shown and
+    edited on the child record screen, and read by section ``applies`` predicates, validators, views
+    and reports with :func:`child_attribute`.
+
+    .. versionadded:: 1.2
+
+    Attributes:
+        id: namespaced by the plugin (``uasc.unaccompanied``).
+        label: shown on the child record screen.
+        type: ``bool``, ``str``, ``int`` or ``date``.
+        editors: role ids that may set it.
+        default: the value of a child on whom it was never set.
+        help: one line shown beside it.
+    """
+
+    id: str
+    label: str
+    type: type = bool
+    editors: frozenset[str] = frozenset()
+    default: Any = None
+    help: str = ""
+
+    @property
+    def namespace(self) -> str:
+        """The plugin namespace of the id."""
+        return self.id.split(".", 1)[0]
+
+    def parse(self, value: Any) -> Any:
+        """The value as this attribute's type (``None`` for an empty value); raises ``ValueError`` saying
+        what is expected (``expected yes or no``)."""
+        if value is None or value == "":
+            return None
+        try:
+            if self.type is bool:
+                if isinstance(value, bool):
+                    return value
+                text = str(value).strip().lower()
+                if text in ("yes", "y", "true", "1"):
+                    return True
+                if text in ("no", "n", "false", "0"):
+                    return False
+                raise ValueError
+            if self.type is int:
+                if isinstance(value, bool):
+                    raise ValueError
+                return int(value)
+            if self.type is date:
+                return value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+            if self.type is str:
+                return str(value).strip()
+        except ValueError:
+            pass
+        expected = {bool: "yes or no", int: "a whole number", date: "a date, YYYY-MM-DD", str: "text"}
+        raise ValueError(f"expected {expected.get(self.type, self.type.__name__)}")
+
+    def to_json(self, value: Any) -> Any:
+        """The stored (JSON) form of a parsed value."""
+        return value.isoformat() if isinstance(value, date) else value
+
+
+def child_attribute(child: Child, attribute: ChildAttribute | str, default: Any = None) -> Any:
+    """The value of a child attribute on ``child`` (typed when ``attribute`` is its spec), else ``default``.
+
+    .. versionadded:: 1.2
+    """
+    key = attribute if isinstance(attribute, str) else attribute.id
+    raw = (getattr(child, "attributes", None) or {}).get(key)
+    if raw is None:
+        return attribute.default if default is None and not isinstance(attribute, str) else default
+    if not isinstance(attribute, str) and attribute.type is date and isinstance(raw, str):
+        return date.fromisoformat(raw)
+    return raw
+
+
+# --- Form hints for section models (API 1.2) ---------------------------------------------------------
+
+
+def field_hints(*, required: bool = False, long_text: bool = False,
+                when: Mapping[str, Iterable[str]] | None = None) -> dict[str, Any]:
+    """The form hints of a section-model field, as ``json_schema_extra``.
+
+    * ``required``: the field counts towards the section's completion (it may still be saved empty, so
+      a half-filled form is never lost);
+    * ``long_text``: a multi-line text area rather than a one-line input;
+    * ``when={"route": ["neet"]}``: the field matters only when another field has one of these values.
+
+    .. versionadded:: 1.2
+    """
+    hints: dict[str, Any] = {}
+    if required:
+        hints["required"] = True
+    if long_text:
+        hints["long_text"] = True
+    if when:
+        hints["when"] = {name: list(values) for name, values in when.items()}
+    return hints
+
+
+def form_field(description: str, *, label: str | None = None, required: bool = False, long_text: bool = False,
+               when: Mapping[str, Iterable[str]] | None = None, **field_options: Any) -> Any:
+    """A pydantic ``Field`` for a section model with its form hints.
+
+    ``description`` is the form's help text; ``label`` replaces the label the form would make from the
+    field's name (``"SDQ score"`` rather than ``"Sdq score"``); ``required``, ``long_text`` and ``when``
+    are the hints of :func:`field_hints`. Other keywords (``default``, ``max_length``, ``ge``…) go to
+    ``Field`` unchanged::
+
+        class Placement(BaseModel):
+            provider: str = form_field("The provider's name", label="Provider", required=True, default="")
+            notes: str = form_field("Anything else", long_text=True, default="", max_length=4000)
+
+    .. versionadded:: 1.2
+    """
+    hints = field_hints(required=required, long_text=long_text, when=when)
+    extra = field_options.pop("json_schema_extra", None) or {}
+    return Field(description=description, title=label, json_schema_extra={**extra, **hints} or None,
+                 **field_options)

@@ -7,13 +7,15 @@ function, and you call ``register(thing)`` once for each thing you contribute. A
     [project.entry-points.pep_tui]
     alternative_provision = "pep_tui_ap.plugin"
 
-It declares the plugin API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.1"``
-(``"1.0"`` if it uses no hook added in 1.1: it loads either way) and marks its implementations with :data:`pep_tui.plugins.hookimpl`. Implement only the hooks you
+It declares the plugin API version it targets with a module attribute ``PEP_TUI_API_VERSION = "1.2"``
+(``"1.0"`` or ``"1.1"`` if it uses no hook added since: it loads either way) and marks its implementations with :data:`pep_tui.plugins.hookimpl`. Implement only the hooks you
 need; each is called once, when plugins load, and never again while the app runs.
 
 A plugin that fails to import, targets an incompatible API version, implements a hook that does not
-exist (a misspelling) or raises inside a hook is reported and left out; the others load. Set
-``PEP_TUI_STRICT_PLUGINS=1`` while developing to make any such problem a failure.
+exist (a misspelling: the report suggests the hook you meant) or raises inside a hook is reported,
+with the file and line of your code that failed, and left out; the others load. Set
+``PEP_TUI_STRICT_PLUGINS=1`` while developing to make any such problem a failure and see its
+traceback; ``pep-tui plugins check`` shows it too.
 
 ``docs/plugins/hooks.md`` is generated from this module: the docstrings below are the reference.
 """
@@ -27,10 +29,14 @@ from typing import Any, TypeVar
 import pluggy
 
 from pep_tui.plugins.api import (
+    ChildAttribute,
+    CliCommand,
     CommandSpec,
     RoleDefinition,
     SampleContributor,
+    SampleWriter,
     SectionSpec,
+    ServiceSpec,
     StageDefinition,
     SummaryField,
     ValidatorSpec,
@@ -73,7 +79,7 @@ class HookDeprecation:
         )
 
 
-#: Every deprecated hook, by name. The plugin API 1.1 deprecates none.
+#: Every deprecated hook, by name. The plugin API 1.2 deprecates none.
 DEPRECATED_HOOKS: dict[str, HookDeprecation] = {}
 
 #: The attribute :func:`deprecated_hookspec` sets on a deprecated specification function.
@@ -299,12 +305,91 @@ def register_summary_fields(register: Callable[[SummaryField], None]) -> None:
     """
 
 
+# --- Plugin API 1.2 -------------------------------------------------------------------------------
+
+
+@hookspec
+def register_child_attributes(register: Callable[[ChildAttribute], None]) -> None:
+    """Register facts about a child that your plugin keeps on the child record.
+
+    Call ``register`` once per :class:`~pep_tui.plugins.api.ChildAttribute`::
+
+        UNACCOMPANIED = ChildAttribute(
+            id="uasc.unaccompanied", label="Unaccompanied asylum-seeking child", type=bool,
+            editors=frozenset({"social_worker", "virtual_school"}),
+        )
+        register(UNACCOMPANIED)
+
+    The value lives on the child record (not in any PEP), so it holds term after term. The roles in
+    ``editors`` set it on the child record screen, or through
+    ``services.children.set_attribute(principal, child_id, attribute_id, value)``, which refuses
+    every other role and writes an audit entry. Read it anywhere you are given the child, with
+    :func:`~pep_tui.plugins.api.child_attribute`: in a section's ``applies``, a validator, a view or
+    a report. ``id`` is namespaced by your plugin; ``type`` is ``bool``, ``str``, ``int`` or ``date``.
+
+    .. versionadded:: 1.2
+    """
+
+
+@hookspec
+def register_services(register: Callable[[ServiceSpec], None]) -> None:
+    """Register a service object your plugin provides: its use cases, over the core services.
+
+    Call ``register`` once per :class:`~pep_tui.plugins.api.ServiceSpec`::
+
+        register(ServiceSpec(name="pupil_premium", factory=PupilPremiumService))
+
+    ``factory(services)`` is called once per set of services, on first use; your views, CLI
+    commands and other plugins then reach it with ``services.plugin_service("pupil_premium")``.
+    Build it on the core services (``services.children``, ``services.peps``…), which check every
+    permission and write the audit trail; never on the store.
+
+    .. versionadded:: 1.2
+    """
+
+
+@hookspec
+def register_cli_commands(register: Callable[[CliCommand], None]) -> None:
+    """Register ``pep-tui`` subcommands.
+
+    Call ``register`` once per :class:`~pep_tui.plugins.api.CliCommand`::
+
+        def configure(parser):
+            parser.add_argument("child_id")
+            parser.set_defaults(func=run)
+
+        register(CliCommand(name="uasc-review", help="…", configure=configure))
+
+    pep-tui creates the subcommand's parser and calls ``configure(parser)``; set ``func`` to a
+    handler ``(args) -> int`` returning an exit code of :mod:`pep_tui.cli.exit_codes`. Print through
+    :mod:`pep_tui.cli.output` and end a command over the whole cohort with
+    ``pep_tui.cli.partial.finish``. A name already taken (by the core or another plugin) is refused.
+
+    .. versionadded:: 1.2
+    """
+
+
+@hookspec
+def register_sample_writers(register: Callable[[SampleWriter], None]) -> None:
+    """Register functions that write your plugin's training data once the cohort is in the store.
+
+    ``register(fn)``: ``fn(services, cohort)`` runs after the sample cohort's staff, children and
+    PEPs are written into a training sandbox, with the sandbox's services and the
+    :class:`~pep_tui.plugins.api.SampleCohort` that was generated. Use it for data kept outside
+    PEPs (a year's budget, say), written through your own service. It never runs on a live store.
+
+    .. versionadded:: 1.2
+    """
+
+
 #: The hooks in the order the reference presents them, grouped by what they contribute.
 HOOK_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("What the plugin is", ("register_stages", "register_roles")),
     ("What the plugin adds to a PEP", ("register_sections", "register_validators", "register_sample_data")),
     ("What the plugin adds to the app", ("register_views", "register_commands")),
     ("What the plugin adds to lists and dashboards", ("register_summary_fields",)),
+    ("What the plugin adds to children, services and the command line",
+     ("register_child_attributes", "register_services", "register_cli_commands", "register_sample_writers")),
 )
 
 #: Every hook of the plugin API.
@@ -317,4 +402,8 @@ HOOK_NAMES: tuple[str, ...] = (
     "register_commands",
     "register_sample_data",
     "register_summary_fields",
+    "register_child_attributes",
+    "register_services",
+    "register_cli_commands",
+    "register_sample_writers",
 )

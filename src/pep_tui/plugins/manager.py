@@ -8,6 +8,7 @@ problem raises :class:`PluginError` instead.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import os
 import re
@@ -24,14 +25,18 @@ import pluggy
 from pep_tui import PLUGIN_API_VERSION
 from pep_tui.plugins import ENTRY_POINT_GROUP, hookspecs
 from pep_tui.plugins.api import (
+    ChildAttribute,
+    CliCommand,
     CommandSpec,
     RoleDefinition,
     SectionSpec,
+    ServiceSpec,
     StageDefinition,
     SummaryField,
     ValidatorSpec,
     ViewSpec,
 )
+from pep_tui.plugins.failures import at_location, format_failure
 from pep_tui.plugins.registry import Registry
 
 #: The kinds a plugin may declare with ``PEP_TUI_PLUGIN_KIND`` (shown by ``pep-tui plugins``).
@@ -62,6 +67,8 @@ class PluginRecord:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     disabled: bool = False
+    #: The full traceback of the failure that left the plugin out (shown by ``plugins check`` and strict mode).
+    traceback: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON object printed by ``pep-tui plugins --json`` (keys are only ever added)."""
@@ -83,6 +90,15 @@ class PluginRecord:
             "warnings": self.warnings,
             "disabled": self.disabled,
         }
+
+
+def unknown_hooks_message(names: Iterable[str]) -> str:
+    """The failure for implementations of hooks that do not exist, each with a "did you mean" where one is close."""
+    parts = []
+    for name in sorted(names):
+        close = difflib.get_close_matches(name, hookspecs.HOOK_NAMES, n=1, cutoff=0.6)
+        parts.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return f"implements unknown hook(s) {', '.join(parts)}; known hooks are {', '.join(hookspecs.HOOK_NAMES)}"
 
 
 def _env_flag(name: str) -> bool:
@@ -159,6 +175,9 @@ class PluginManager:
 
         print(show_control(f"pep-tui: plugin {record.name!r} not loaded: {message}", one_line=True), file=sys.stderr)
         if self.strict:
+            if record.traceback:  # while developing (strict mode), the whole traceback
+                for line in record.traceback.rstrip().splitlines():
+                    print(show_control(line, one_line=True), file=sys.stderr)
             raise PluginError(f"plugin {record.name!r}: {message}")
 
     def load_entry_points(self, eps: Iterable[EntryPoint] | None = None) -> None:
@@ -185,7 +204,8 @@ class PluginManager:
             try:
                 module = ep.load()
             except Exception as exc:  # a broken plugin must not stop the others
-                self._fail(record, f"import failed: {type(exc).__name__}: {exc}")
+                record.traceback = format_failure(exc)
+                self._fail(record, f"import failed: {type(exc).__name__}: {exc}{at_location(exc)}")
                 continue
             self._register(record, module)
 
@@ -242,11 +262,7 @@ class PluginManager:
         ]
         if bad:
             self.pm.unregister(module)
-            self._fail(
-                record,
-                f"implements unknown hook(s) {', '.join(sorted(bad))}; "
-                f"known hooks are {', '.join(hookspecs.HOOK_NAMES)}",
-            )
+            self._fail(record, unknown_hooks_message(bad))
             return
         record.hooks = sorted(c.name for c in self.pm.get_hookcallers(module) or [])
         for caller in self.pm.get_hookcallers(module) or []:
@@ -281,7 +297,8 @@ class PluginManager:
             try:
                 impl.function(register=register)
             except Exception as exc:
-                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}")
+                record.traceback = format_failure(exc)
+                self._fail(record, f"hook {hook_name} raised {type(exc).__name__}: {exc}{at_location(exc, impl.function)}")
                 continue
             for item in contributed:
                 try:
@@ -290,6 +307,7 @@ class PluginManager:
                     self._fail(record, str(exc))
                     break
                 except Exception as exc:  # a malformed contribution (e.g. year_groups=None)
+                    record.traceback = format_failure(exc)
                     self._fail(record, f"{hook_name} registered an unusable {type(item).__name__}: "
                                        f"{type(exc).__name__}: {exc}")
                     break
@@ -331,6 +349,18 @@ class PluginManager:
         def add_sample(plugin: str, item: Any) -> None:
             reg.add_sample_contributor(plugin, item)
 
+        def add_child_attribute(plugin: str, item: ChildAttribute) -> None:
+            reg.add_child_attribute(plugin, item)
+
+        def add_service(plugin: str, item: ServiceSpec) -> None:
+            reg.add_service(plugin, item)
+
+        def add_cli_command(plugin: str, item: CliCommand) -> None:
+            reg.add_cli_command(plugin, item)
+
+        def add_sample_writer(plugin: str, item: Any) -> None:
+            reg.add_sample_writer(plugin, item)
+
         def add_summary_field(plugin: str, item: SummaryField) -> None:
             reg.add_summary_field(plugin, item)
             records[plugin].summary_fields.append(item.name)
@@ -343,6 +373,10 @@ class PluginManager:
         self._collect("register_commands", CommandSpec, add_command)
         self._collect("register_sample_data", object, add_sample)
         self._collect("register_summary_fields", SummaryField, add_summary_field)
+        self._collect("register_child_attributes", ChildAttribute, add_child_attribute)
+        self._collect("register_services", ServiceSpec, add_service)
+        self._collect("register_cli_commands", CliCommand, add_cli_command)
+        self._collect("register_sample_writers", object, add_sample_writer)
         # A plugin that broke part-way contributes nothing at all.
         broken = {name for name, r in records.items() if r.error}
         if broken:

@@ -7,17 +7,23 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from pep_tui.plugins.api import (
+    SECTION_PURPOSES,
+    ChildAttribute,
+    CliCommand,
     CommandSpec,
     Finding,
     RoleDefinition,
     SampleContributor,
+    SampleWriter,
     SectionContext,
     SectionSpec,
+    ServiceSpec,
     Severity,
     StageDefinition,
     SummaryField,
@@ -25,8 +31,10 @@ from pep_tui.plugins.api import (
     ValidatorSpec,
     ViewSpec,
 )
+from pep_tui.plugins.failures import where_raised
 
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_.]*$")
+_CLI_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -41,9 +49,15 @@ class Registry:
     commands: dict[str, CommandSpec] = field(default_factory=dict)
     sample_contributors: list[tuple[str, SampleContributor]] = field(default_factory=list)
     summary_fields: dict[str, SummaryField] = field(default_factory=dict)
+    child_attributes: dict[str, ChildAttribute] = field(default_factory=dict)
+    services: dict[str, ServiceSpec] = field(default_factory=dict)
+    cli_commands: dict[str, CliCommand] = field(default_factory=dict)
+    sample_writers: list[tuple[str, SampleWriter]] = field(default_factory=list)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) -> plugin name
     #: The last error of each summary field whose ``compute`` failed in this process (name -> message).
     summary_errors: dict[str, str] = field(default_factory=dict)
+    #: Sections whose ``applies`` raised in this process (id -> what and where); reported once each.
+    applies_errors: dict[str, str] = field(default_factory=dict)
 
     # --- adding (used by the manager) -----------------------------------------------------------
 
@@ -70,9 +84,12 @@ class Registry:
     def add_section(self, plugin: str, section: SectionSpec) -> None:
         """Add a section; its id must be namespaced (``namespace.name``)."""
         if not _SECTION_ID.match(section.id):
-            raise ValueError(f"section id {section.id!r} must be namespaced like 'ks2.attainment'")
+            raise ValueError(f"section id {section.id!r} must be namespaced like 'myplugin.notes'")
         if not (isinstance(section.model, type) and issubclass(section.model, BaseModel)):
             raise ValueError(f"section {section.id!r}: model must be a pydantic model class")
+        if section.purpose is not None and section.purpose not in SECTION_PURPOSES:
+            raise ValueError(f"section {section.id!r}: purpose {section.purpose!r} is not one of "
+                             f"{', '.join(SECTION_PURPOSES)}")
         self._claim("section", section.id, plugin, self.sections)
         self.sections[section.id] = section
 
@@ -108,6 +125,43 @@ class Registry:
         self._claim("summary_field", summary_field.name, plugin, self.summary_fields)
         self.summary_fields[summary_field.name] = summary_field
 
+    def add_child_attribute(self, plugin: str, attribute: ChildAttribute) -> None:
+        """Add a child attribute; its id is namespaced and its type one the record screen can edit."""
+        if not _SECTION_ID.match(attribute.id):
+            raise ValueError(f"child attribute id {attribute.id!r} must be namespaced like 'uasc.unaccompanied'")
+        if attribute.type not in (bool, str, int, date):
+            raise ValueError(f"child attribute {attribute.id!r}: type must be bool, str, int or date")
+        self._claim("child_attribute", attribute.id, plugin, self.child_attributes)
+        self.child_attributes[attribute.id] = attribute
+
+    def add_service(self, plugin: str, service: ServiceSpec) -> None:
+        """Add a plugin service; its name is a lower-case namespace and unique."""
+        if not SummaryField.valid_name(service.name):
+            raise ValueError(f"service name {service.name!r} must be a lower-case namespace like 'pupil_premium'")
+        if not callable(service.factory):
+            raise ValueError(f"service {service.name!r}: factory must be callable(services)")
+        self._claim("service", service.name, plugin, self.services)
+        self.services[service.name] = service
+
+    def add_cli_command(self, plugin: str, command: CliCommand) -> None:
+        """Add a ``pep-tui`` subcommand; its name and aliases must be free."""
+        if not _CLI_NAME.match(command.name) or not all(_CLI_NAME.match(a) for a in command.aliases):
+            raise ValueError(f"command name {command.name!r} must be lower case words joined by hyphens")
+        if not callable(command.configure):
+            raise ValueError(f"command {command.name!r}: configure must be callable(parser)")
+        taken = {n for c in self.cli_commands.values() for n in (c.name, *c.aliases)}
+        clash = sorted({command.name, *command.aliases} & taken)
+        if clash:
+            raise ValueError(f"command name(s) {', '.join(clash)} already taken")
+        self._claim("cli_command", command.name, plugin, self.cli_commands)
+        self.cli_commands[command.name] = command
+
+    def add_sample_writer(self, plugin: str, writer: SampleWriter) -> None:
+        """Add a function run after the training cohort is written."""
+        if not callable(writer):
+            raise ValueError("register_sample_writers registers callables taking (services, cohort)")
+        self.sample_writers.append((plugin, writer))
+
     def summary_fields_signature(self) -> str:
         """``"name:version,…"`` of every summary field (empty without any): what summaries depend on."""
         return ",".join(f"{name}:{spec.version}" for name, spec in sorted(self.summary_fields.items()))
@@ -122,12 +176,16 @@ class Registry:
             "view": self.views,
             "command": self.commands,
             "summary_field": self.summary_fields,
+            "child_attribute": self.child_attributes,
+            "service": self.services,
+            "cli_command": self.cli_commands,
         }
         for (kind, item_id), plugin in list(self.owner.items()):
             if plugin in names:
                 tables[kind].pop(item_id, None)
                 del self.owner[(kind, item_id)]
         self.sample_contributors = [(p, c) for p, c in self.sample_contributors if p not in names]
+        self.sample_writers = [(p, w) for p, w in self.sample_writers if p not in names]
 
     # --- questions ------------------------------------------------------------------------------
 
@@ -167,12 +225,33 @@ class Registry:
                     if not spec.applies(ctx):
                         continue
                 except Exception as exc:  # a plugin's predicate must not break the PEP
-                    print(f"pep-tui: section {spec.id} applies() raised {type(exc).__name__}", file=sys.stderr)
+                    self._applies_failed(spec, exc)
                     continue
             if role is not None and not self.can_view_section(role, spec):
                 continue
             found.append(spec)
         return sorted(found, key=lambda s: (s.order, s.id))
+
+    def section_for(self, purpose: str) -> SectionSpec | None:
+        """The section that declares ``purpose`` (``SectionSpec.purpose``), first in tab order; ``None``
+        when no loaded plugin provides one."""
+        found = sorted((s for s in self.sections.values() if s.purpose == purpose), key=lambda s: (s.order, s.id))
+        return found[0] if found else None
+
+    def carried_forward(self) -> list[str]:
+        """Ids of the sections that declare ``carry_forward``."""
+        return sorted(s.id for s in self.sections.values() if s.carry_forward)
+
+    def _applies_failed(self, spec: SectionSpec, exc: Exception) -> None:
+        """Report a raising ``applies`` once per section and process (the section is left out of the PEP)."""
+        if spec.id in self.applies_errors:
+            return
+        plugin = self.owner.get(("section", spec.id), "a plugin")
+        where = where_raised(exc, spec.applies)
+        message = f"applies raised {type(exc).__name__}" + (f" ({where})" if where else "")
+        self.applies_errors[spec.id] = message
+        print(f"pep-tui: plugin {plugin!r}: section {spec.id} {message}; the section is left out of PEPs",
+              file=sys.stderr)
 
     def can_view_section(self, role: str, spec: SectionSpec) -> bool:
         """Whether a role may see a section (limited-view roles only where named)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
@@ -23,7 +24,7 @@ from pep_tui.services.peps import PEPService
 from pep_tui.services.principal import Principal
 from pep_tui.services.qa import QAService
 from pep_tui.services.reminders import ReminderService
-from pep_tui.services.report_facts import FACTS_KEY, with_report_fields
+from pep_tui.services.report_facts import FACTS_KEY, route_section_id, with_report_fields
 from pep_tui.services.reports import ComplianceService
 from pep_tui.services.staff import StaffService
 from pep_tui.services.summary import make_summariser, summary_stamp, with_plugin_fields
@@ -36,12 +37,13 @@ security_log = logging.getLogger("pep_tui.security")
 
 
 class Services:
-    """All services over one store. Feature plugins may attach their own service objects to ``extra``."""
+    """All services over one store. A plugin's own service (``register_services``) is reached with
+    :meth:`plugin_service`."""
 
     def __init__(self, store: Store, registry: Registry, settings: Settings, clock: Callable[[], date] = date.today) -> None:
         self.ctx = ServiceContext(store=store, registry=registry, settings=settings, clock=clock)
         store.summariser = with_plugin_fields(
-            with_report_fields(make_summariser(registry, settings.policy, clock)), registry
+            with_report_fields(make_summariser(registry, settings.policy, clock), route_section_id(registry)), registry
         )
         # The report facts and plugins' fields are kept out of the list index: only the screens that need
         # them read them (store.facts(), children.list(..., with_facts=True)).
@@ -62,7 +64,26 @@ class Services:
         self.views = RoleViews(self.ctx, self.children, self.peps, self.workflow)
         self.needs = NeedsService(self.ctx)
         self.reminders = ReminderService(self.ctx, self.needs)
+        #: Deprecated since plugin API 1.2 (register a ServiceSpec and use :meth:`plugin_service`); kept
+        #: so plugins written for 1.0 and 1.1 that attach objects here keep working.
         self.extra: dict[str, object] = {}
+        self._plugin_services: dict[str, object] = {}
+
+    def plugin_service(self, name: str) -> Any:
+        """The service a plugin registered under ``name`` (``register_services``), made on first use.
+
+        Raises ``LookupError`` when no loaded plugin provides it (the plugin is not installed, or is
+        disabled).
+
+        .. versionadded:: 1.2
+        """
+        found = self._plugin_services.get(name)
+        if found is None:
+            spec = self.ctx.registry.services.get(name)
+            if spec is None:
+                raise LookupError(f"no installed plugin provides the service {name!r}")
+            found = self._plugin_services[name] = spec.factory(self)
+        return found
 
     @property
     def registry(self) -> Registry:

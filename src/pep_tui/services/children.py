@@ -15,7 +15,7 @@ from pep_tui.domain.care import (
     effective,
     initial_allocations,
 )
-from pep_tui.plugins.api import Capability, ScopeKind
+from pep_tui.plugins.api import Capability, ChildAttribute, ScopeKind, child_attribute
 from pep_tui.services.access import (
     PermissionDenied,
     in_scope,
@@ -25,7 +25,7 @@ from pep_tui.services.access import (
     summary_in_scope,
 )
 from pep_tui.services.context import ServiceContext
-from pep_tui.services.errors import InvalidInput
+from pep_tui.services.errors import FieldProblem, InvalidInput
 from pep_tui.services.family_view import (
     for_young_person,
     is_family,
@@ -168,6 +168,8 @@ class ChildService:
         forbidden = {"id", "revision", "training"} & set(changes)
         if forbidden:
             raise PermissionDenied(f"{', '.join(sorted(forbidden))} cannot be changed")
+        if "attributes" in changes:
+            raise PermissionDenied("a child's attributes are set one at a time, with set_attribute")
         try:
             refuse_control_characters("Child record", changes, one_line=ONE_LINE_CHILD_FIELDS)
             updated = Child.model_validate({**record.child.model_dump(), **changes})
@@ -251,6 +253,42 @@ class ChildService:
         if is_young_person(registry, principal):
             return for_young_person(rows, child.sen_status.value)
         return rows
+
+    def attributes(self, principal: Principal, child_id: str) -> list[tuple[ChildAttribute, Any, bool]]:
+        """The installed plugins' child attributes for this child: ``(attribute, value, may_set)`` each."""
+        child = self.record(principal, child_id).child
+        return [(spec, child_attribute(child, spec), principal.role in spec.editors)
+                for spec in sorted(self.ctx.registry.child_attributes.values(), key=lambda a: a.label)]
+
+    def set_attribute(self, principal: Principal, child_id: str, attribute_id: str, value: Any,
+                      expected_revision: int | None = None) -> Child:
+        """Set (or, with ``None`` or ``""``, clear) a plugin's attribute on a child's record.
+
+        Refused unless the signed-in role is one of the attribute's ``editors`` and the child is in its
+        scope; a value of the wrong type is refused naming the attribute and what is expected. The
+        change is audited (``child.attribute``, with the attribute's id, never its value).
+        """
+        spec = self.ctx.registry.child_attributes.get(attribute_id)
+        if spec is None:
+            raise InvalidInput("Child record", [FieldProblem("attribute", f"no installed plugin declares {attribute_id!r}")])
+        record = self.record(principal, child_id)
+        if principal.role not in spec.editors:
+            raise PermissionDenied(f"the {principal.role} role may not set {spec.label!r}")
+        if isinstance(value, str):
+            refuse_control_characters(spec.label, {"value": value}, one_line=("value",))
+        try:
+            parsed = spec.parse(value)
+        except ValueError as exc:
+            raise InvalidInput("Child record", [FieldProblem(spec.label, str(exc))]) from None
+        attributes = dict(record.child.attributes)
+        if parsed is None:
+            attributes.pop(spec.id, None)
+        else:
+            attributes[spec.id] = spec.to_json(parsed)
+        revision = record.child.revision if expected_revision is None else expected_revision
+        updated = record.child.model_copy(update={"attributes": attributes})
+        return self.ctx.store.save_child(updated, revision, principal.login, principal.role,
+                                         [f"attributes.{spec.id}"])
 
 
 def _with_allocation_history(before: Child, after: Child, login: str, today) -> Child:

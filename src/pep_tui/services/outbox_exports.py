@@ -24,6 +24,9 @@ from pep_tui.services.report_render import safe_cell
 
 AUDIT_COLUMNS = ("at", "actor", "role", "action", "child_id", "pep_id", "section_id", "old_revision", "new_revision")
 IMPORT_KINDS = ("cohort", "attendance")
+#: The plugin service (``register_services``) whose ``current_ledger_csv(principal, kind)`` gives the
+#: ledger export; offered only while a plugin provides it.
+PP_SERVICE = "pupil_premium"
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,7 @@ class OutboxExports:
 
     def ledger(self, kind: str = "fy") -> Delivered:
         """The Pupil Premium Plus ledger of this financial (``fy``) or academic (``ay``) year, as CSV."""
-        from pep_tui_plugins.pupil_premium.money import Period
-        from pep_tui_plugins.pupil_premium.service import pupil_premium
-
-        pp = pupil_premium(self.services)
-        period = Period.containing("ay" if kind == "ay" else "fy", pp.ctx.today())
-        text = pp.budget.ledger_csv(self.principal, period)
-        label = period.title.lower().replace(" ", "-")
+        label, text = self.services.plugin_service(PP_SERVICE).current_ledger_csv(self.principal, kind)
         return self._deliver(self.outbox.save(f"pp-ledger-{label}.csv", text.encode("utf-8")))
 
     # --- imports -------------------------------------------------------------------------------
@@ -126,7 +123,7 @@ class OutboxExports:
 
     def pp_installed(self) -> bool:
         """Whether the Pupil Premium Plus plugin is loaded."""
-        return "pupil_premium.requests" in self.services.registry.sections
+        return PP_SERVICE in self.services.registry.services
 
     def stage_of(self, child_id: str, pep_id: str | None) -> str | None:
         """The stage of the PEP in view (or the child's current PEP), for its blank form."""

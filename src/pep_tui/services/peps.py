@@ -22,7 +22,7 @@ from pep_tui.services.access import PermissionDenied, require, role_of
 from pep_tui.services.care_rules import require_open
 from pep_tui.services.children import ChildService
 from pep_tui.services.context import ServiceContext
-from pep_tui.services.errors import InvalidInput, WorkflowError
+from pep_tui.services.errors import FieldProblem, InvalidInput, WorkflowError
 from pep_tui.services.principal import Principal
 from pep_tui.services.text_input import refuse_control_characters
 from pep_tui.store import ChildRecord
@@ -205,7 +205,10 @@ class PEPService:
         stable: list[str] = []
         if previous is not None:
             applying = {spec.id for spec in self.ctx.registry.sections_for(self.section_context(record, pep))}
-            stable = [sid for sid in self.ctx.settings.policy.carry_forward_sections if sid in applying]
+            chosen = self.ctx.settings.policy.carry_forward_sections
+            if chosen is None:
+                chosen = self.ctx.registry.carried_forward()
+            stable = [sid for sid in chosen if sid in applying]
         pep = carry_forward(pep, previous, principal.login, stable)
         return self.ctx.store.save_pep(pep, None, principal.login, principal.role, action="pep.start",
                                        detail={"term": term.label, "stage": stage.id})
@@ -248,6 +251,42 @@ class PEPService:
         changed = pep.model_copy(update={"sections": {**pep.sections, section_id: stored}, "status": status})
         return self.ctx.store.save_pep(changed, expected_revision, principal.login, principal.role,
                                        action="pep.save_section", section_id=section_id)
+
+    def save_plugin_data(
+        self,
+        principal: Principal,
+        pep: PEP,
+        namespace: str,
+        data: dict[str, Any],
+        expected_revision: int,
+        *,
+        capability: Capability,
+        action: str,
+        section_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> PEP:
+        """Save a plugin's own data on a PEP (``pep.plugin_data[namespace]``): decisions, payments and the
+        like that are not section content and happen after the PEP is submitted.
+
+        Refused unless ``principal`` holds ``capability`` for the PEP's child (in scope), ``namespace``
+        belongs to a loaded plugin and ``action`` is ``namespace.something``; a stale
+        ``expected_revision`` raises ``Conflict``. The change is audited as ``action`` with ``detail``
+        (ids and amounts, never free text). ``data`` must be JSON-able.
+
+        .. versionadded:: 1.2
+        """
+        record = self.children.record(principal, pep.child_id)
+        require(self.ctx.registry, principal, capability, record.child)
+        owners = {plugin for (_kind, _item), plugin in self.ctx.registry.owner.items()}
+        namespaces = {item.split(".", 1)[0] for (_kind, item) in self.ctx.registry.owner}
+        if namespace not in namespaces and namespace not in owners:
+            raise PermissionDenied(f"no loaded plugin owns the namespace {namespace!r}")
+        if not action.startswith(f"{namespace}."):
+            raise InvalidInput("Plugin data", [FieldProblem("action", f"expected '{namespace}.<what>', not {action!r}")])
+        current = record.pep(pep.id)
+        updated = current.model_copy(update={"plugin_data": {**current.plugin_data, namespace: data}})
+        return self.ctx.store.save_pep(updated, expected_revision, principal.login, principal.role,
+                                       action=action, section_id=section_id, detail=detail or {})
 
     # --- checking -----------------------------------------------------------------------------
 

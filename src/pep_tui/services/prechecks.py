@@ -5,18 +5,19 @@ to query. What needs a person's judgement (whether the child's views shaped the 
 attainment is "expected", Q3; documents, Q13) is left to the adviser. These checks never block
 submission: the validators' error findings do that.
 
-Checked: Q1 the child's voice recorded (``child.my_views``); Q2 the previous PEP's targets each given
-an outcome; Q3 the stage's own sections filled; Q4 attendance recorded; Q5 an EHC plan's review date;
-Q6 at least one target, each SMART-complete, and not all academic; Q7 each PP+ request linked to a
-target of this PEP (only when the Pupil Premium Plus plugin's data is present); Q9 the carer's (or
-family's) contribution; Q10 attendees, the meeting date and the next meeting date; Q12 submitted (or,
-if not yet, still) on time.
+Checked here, on the core sections (:data:`pep_tui.domain.pep.CORE_SECTIONS`) and the child record: Q2
+the previous PEP's targets each given an outcome; Q3 the stage's own sections filled; Q4 attendance
+recorded; Q5 an EHC plan's review date; Q6 at least one target, each SMART-complete, and not all
+academic; Q10 attendees, the meeting date and the next meeting date; Q12 submitted (or, if not yet,
+still) on time.
 
-Q8 (a transition plan when one is due) and Q11 (careers and aspirations, the post-16 plan) depend on
-the stage: when a transition is due and what counts as a careers entry is stage knowledge. For these
-criteria the pre-check passes on, unchanged, the findings of the installed validators that carry
-``criterion="Q8"`` or ``"Q11"`` (:data:`CRITERIA_FROM_VALIDATORS`); a stage or feature plugin joins in
-by emitting findings with that criterion. No section is recognised by its id.
+The other criteria are judged by the plugins that own the sections they concern: Q1 the child's voice
+(the child plugin), Q7 Pupil Premium Plus linked to targets (the PP+ plugin), Q8 a transition plan
+when one is due (the stage plugins), Q9 the carer's or family's contribution (the carer and parent
+plugins) and Q11 careers and aspirations (the stage plugins). For these criteria
+(:data:`CRITERIA_FROM_VALIDATORS`) the pre-check passes on, unchanged, the findings of the installed
+validators that carry that ``criterion``; any plugin joins in by emitting findings with one. The core
+names no plugin's section: a criterion whose plugin is not installed is simply not judged.
 """
 
 from __future__ import annotations
@@ -25,21 +26,19 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, TargetArea, TargetOutcome
-from pep_tui.domain.pep import MEETING_SECTION, PREVIOUS_TARGETS_SECTION, TARGETS_SECTION
+from pep_tui.domain.pep import (
+    ATTENDANCE_SECTION,
+    MEETING_SECTION,
+    PREVIOUS_TARGETS_SECTION,
+    TARGETS_SECTION,
+)
 from pep_tui.plugins.api import Finding, SectionContext, Severity, ValidationContext
 from pep_tui.plugins.registry import Registry
 from pep_tui.settings import Policy
 from pep_tui.store import ChildRecord
 
-MY_VIEWS_SECTION = "child.my_views"
-HOME_LEARNING_SECTION = "carer.home_learning"
-FAMILY_VIEWS_SECTION = "parent.views"
-ATTENDANCE_SECTION = "shared.attendance"
-PP_REQUESTS_SECTION = "pupil_premium.requests"
-PP_NAMESPACE = "pupil_premium"
-#: Criteria the stage plugins judge: the pre-check passes on their validators' findings for these.
-CRITERIA_FROM_VALIDATORS = ("Q8", "Q11")
-_VIEW_FIELDS = ("going_well", "hard", "would_like", "who_helps", "dreams")
+#: Criteria the plugins judge: the pre-check passes on their validators' findings for these.
+CRITERIA_FROM_VALIDATORS = ("Q1", "Q7", "Q8", "Q9", "Q11")
 
 
 def _warn(criterion: str, message: str, section: str | None = None, field: str | None = None) -> Finding:
@@ -71,17 +70,12 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
     applying = {spec.id: spec for spec in registry.sections_for(sctx)}
     if findings is None:
         findings = validator_findings(registry, policy, record, pep, today)
-    by_stage = {c: [f for f in findings if f.criterion == c] for c in CRITERIA_FROM_VALIDATORS}
+    by_plugin = {c: [f for f in findings if f.criterion == c] for c in CRITERIA_FROM_VALIDATORS}
     child = record.child
     out: list[Finding] = []
 
-    # Q1: the child's voice.
-    if MY_VIEWS_SECTION in applying:
-        views = pep.section(MY_VIEWS_SECTION)
-        has_views = any(str(views.get(n) or "").strip() for n in _VIEW_FIELDS)
-        why_not = views.get("how_gathered") == "not_gathered" and str(views.get("why_not") or "").strip()
-        if not has_views and not why_not:
-            out.append(_warn("Q1", "The child's views are not recorded, nor why they could not be gathered", MY_VIEWS_SECTION))
+    # Q1: the child's voice (the child plugin's validators judge it).
+    out.extend(by_plugin["Q1"])
 
     # Q2: previous targets evaluated.
     if previous is not None and previous.targets:
@@ -125,22 +119,14 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
         if targets and all(t.area is TargetArea.ACADEMIC for t in targets):
             out.append(_warn("Q6", "Every target is academic: consider a wellbeing, attendance or social target", TARGETS_SECTION))
 
-    # Q7: PP+ linked to targets (only when the PP+ plugin is in use for this PEP).
-    requests = pep.section(PP_REQUESTS_SECTION).get("requests", [])
-    if requests:
-        known = {t.id for t in pep.targets} | {str(n) for n in range(1, len(pep.targets) + 1)}
-        for n, request in enumerate(requests, start=1):
-            ids = [str(i) for i in request.get("target_ids", [])]
-            if not ids or not set(ids) <= known:
-                out.append(_warn("Q7", f"PP+ request {n} is not linked to a target of this PEP", PP_REQUESTS_SECTION, "target_ids"))
+    # Q7: PP+ costed and linked to this PEP's targets (the PP+ plugin's validator judges it).
+    out.extend(by_plugin["Q7"])
 
-    # Q8: a transition plan when one is due (the stage's validators judge when).
-    out.extend(by_stage["Q8"])
+    # Q8: a transition plan when one is due (the stage plugins' validators judge when).
+    out.extend(by_plugin["Q8"])
 
-    # Q9: carer / family input.
-    contributions = [s for s in (HOME_LEARNING_SECTION, FAMILY_VIEWS_SECTION) if s in applying]
-    if contributions and not any(_filled(pep.section(s)) for s in contributions):
-        out.append(_warn("Q9", "The carer's contribution (home learning and views) is missing", contributions[0]))
+    # Q9: the carer's or family's contribution (the carer and parent plugins' validators judge it).
+    out.extend(by_plugin["Q9"])
 
     # Q10: attendees and next meeting.
     if MEETING_SECTION in applying:
@@ -152,7 +138,7 @@ def precheck_findings(registry: Registry, policy: Policy, record: ChildRecord, p
             out.append(_warn("Q10", "The next meeting date is not set", MEETING_SECTION, "next_meeting_date"))
 
     # Q11: careers, aspirations and the post-16 plan (the stage's validators judge what is expected).
-    out.extend(by_stage["Q11"])
+    out.extend(by_plugin["Q11"])
 
     # Q12: on time.
     from pep_tui.services.due_dates import termly_due

@@ -15,14 +15,14 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, Child, PEPStatus, TermRef
+from pep_tui.domain.pep import ATTENDANCE_SECTION as CORE_ATTENDANCE_SECTION
 
 #: Bumped when the shape of the facts changes (older summaries are then recomputed from records).
 FACTS_VERSION = 1
 #: The key under which the facts sit in an index summary.
 FACTS_KEY = "report"
 #: The shared sections the facts read (defined by the shared-sections plugin).
-ATTENDANCE_SECTION = "shared.attendance"
-POST16_ROUTE_SECTION = "post16.route"
+ATTENDANCE_SECTION = CORE_ATTENDANCE_SECTION
 #: How many of the latest terms' PEPs the facts keep (this term, last term and the one before).
 TERMS_KEPT = 3
 
@@ -80,7 +80,7 @@ def attendance_facts(data: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def facts_for(child: Child, peps: list[PEP]) -> dict[str, Any]:
+def facts_for(child: Child, peps: list[PEP], route_section: str | None = None) -> dict[str, Any]:
     """The report facts of one child and their PEPs (oldest term first). JSON-able."""
     live = [p for p in peps if p.superseded_by is None]
     terms: dict[str, dict[str, Any]] = {}
@@ -104,7 +104,7 @@ def facts_for(child: Child, peps: list[PEP]) -> dict[str, Any]:
         if found is not None:
             attendance = {"term": term_key(pep.term_ref), **found}
             break
-    route = live[-1].section(POST16_ROUTE_SECTION).get("route") if live else None
+    route = live[-1].section(route_section).get("route") if live and route_section else None
     moves = [m.on for m in child.school_moves]
     return {
         "v": FACTS_VERSION,
@@ -122,14 +122,22 @@ def facts_for(child: Child, peps: list[PEP]) -> dict[str, Any]:
     }
 
 
+def route_section_id(registry: Any) -> str | None:
+    """The id of the section declaring the ``post16_route`` purpose, or ``None`` without one."""
+    spec = registry.section_for("post16_route")
+    return spec.id if spec is not None else None
+
+
 def with_report_fields(
     summarise: Callable[[Child, list[PEP]], dict[str, Any]],
+    route_section: str | None = None,
 ) -> Callable[[Child, list[PEP]], dict[str, Any]]:
-    """Wrap a store summariser so each summary also carries the child's report facts."""
+    """Wrap a store summariser so each summary also carries the child's report facts (``route_section``:
+    the section declaring the ``post16_route`` purpose, if any)."""
 
     def summarise_with_facts(child: Child, peps: list[PEP]) -> dict[str, Any]:
         summary = dict(summarise(child, peps))
-        summary[FACTS_KEY] = facts_for(child, peps)
+        summary[FACTS_KEY] = facts_for(child, peps, route_section)
         return summary
 
     return summarise_with_facts

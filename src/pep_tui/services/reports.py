@@ -36,7 +36,14 @@ from pep_tui.services.access import require, summary_in_scope
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.principal import Principal
 from pep_tui.services.qa import scale_values
-from pep_tui.services.report_facts import FACTS_KEY, FACTS_VERSION, facts_for, iso, term_key
+from pep_tui.services.report_facts import (
+    FACTS_KEY,
+    FACTS_VERSION,
+    facts_for,
+    iso,
+    route_section_id,
+    term_key,
+)
 from pep_tui.store import NotFound
 
 COMPLETED = frozenset({"submitted", "finalised", "approved"})
@@ -240,7 +247,7 @@ class ComplianceService:
             return None  # the file does not parse: named by the caller from store.unreadable
         report.children_read_from_records += 1
         summary.setdefault("date_of_birth", record.child.date_of_birth.isoformat())
-        return facts_for(record.child, record.peps)
+        return facts_for(record.child, record.peps, route_section_id(self.ctx.registry))
 
     @staticmethod
     def _due(facts, term, termly_due, policy, calendar, current, done_statuses) -> date | None:

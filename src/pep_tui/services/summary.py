@@ -12,6 +12,7 @@ import orjson
 from pep_tui.domain import PEP, Child, TermRef, year_group
 from pep_tui.domain.attendance import attendance_percent as percent_of_sessions
 from pep_tui.domain.care import effective, is_closed, next_change
+from pep_tui.domain.pep import ATTENDANCE_SECTION as CORE_ATTENDANCE_SECTION
 from pep_tui.domain.school_year import year_group_label
 from pep_tui.plugins.api import SUMMARY_PLUGINS_KEY
 from pep_tui.plugins.registry import Registry
@@ -19,9 +20,9 @@ from pep_tui.services.due_dates import next_care_plan_review, next_due
 from pep_tui.services.workflow import awaiting_qa
 from pep_tui.settings import Policy
 
-#: Shared section ids the summary reads (defined by the shared-sections plugin).
-ATTENDANCE_SECTION = "shared.attendance"
-POST16_ROUTE_SECTION = "post16.route"
+#: The core section the summary reads attendance from (see :data:`pep_tui.domain.pep.CORE_SECTIONS`); the
+#: post-16 route comes from whichever section declares the ``post16_route`` purpose.
+ATTENDANCE_SECTION = CORE_ATTENDANCE_SECTION
 
 
 def attendance_percent(data: dict[str, Any]) -> float | None:
@@ -68,6 +69,9 @@ def meeting_fact(peps: list[PEP]) -> dict[str, Any] | None:
 def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date]):
     """A summariser for the store: ``summarise(child, peps) -> dict`` (JSON-able)."""
 
+    route_spec = registry.section_for("post16_route")
+    route_section = route_spec.id if route_spec is not None else None
+
     def summarise(child: Child, peps: list[PEP]) -> dict[str, Any]:
         now = today()
         child = effective(child, now)  # allocations whose day has come decide the scopes
@@ -80,8 +84,8 @@ def make_summariser(registry: Registry, policy: Policy, today: Callable[[], date
         with_attendance = next((p for p in reversed(peps) if p.section(ATTENDANCE_SECTION)), None)
         due = next_due(child, peps, policy, now)
         # The route as last recorded: this term's PEP may not have reached that section yet.
-        route = next((r for p in reversed(peps) if not p.superseded_by
-                      and (r := p.section(POST16_ROUTE_SECTION).get("route"))), None)
+        route = next((r for p in reversed(peps) if not p.superseded_by and route_section
+                      and (r := p.section(route_section).get("route"))), None)
         return {
             "child_id": child.id,
             "name": child.display_name,

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from pep_tui.domain import PEP, PEPStatus, TermRef, year_group_label
+from pep_tui.domain.pep import ATTENDANCE_SECTION
 from pep_tui.plugins.api import Capability
 from pep_tui.plugins.registry import Registry
 from pep_tui.services.access import PermissionDenied, require, role_of
@@ -195,7 +196,8 @@ class RoleViews:
             return out
         visible = self.peps.get(principal, child_id, current.id)
         prompts = _prompts(self.ctx.registry, current.year_group)
-        views = visible.section("child.my_views")
+        views_spec = self.ctx.registry.section_for("child_views")
+        views = visible.section(views_spec.id) if views_spec is not None else {}
         out.update({
             "term": current.term_ref.label,
             "status": _PLAIN_STATUS.get(current.status.value, current.status.label),
@@ -226,6 +228,7 @@ class RoleViews:
         review = next_care_plan_review(child, policy, today)
         due = next_due(child, record.peps, policy, today)
         visible = self.peps.get(principal, child_id, latest.id) if latest else None
+        notes = self.ctx.registry.section_for("review_notes")
         return {
             "name": child.display_name,
             "legal_status": child.legal_status.value if child.legal_status else None,
@@ -236,16 +239,16 @@ class RoleViews:
                         "qa": p.qa_rating.overall if p.qa_rating else None} for p in live[-3:]],
             "targets": [{"description": t.description, "owner": t.owner, "review_date": t.review_date}
                         for t in (visible.targets if visible else [])],
-            "attendance": attendance_percent(visible.section("shared.attendance")) if visible else None,
+            "attendance": attendance_percent(visible.section(ATTENDANCE_SECTION)) if visible else None,
             "next_due": due.due if due else None, "due_reason": due.reason if due else None,
-            "review_notes": (visible.section("iro.review_note").get("notes", []) if visible else []),
+            "review_notes": (visible.section(notes.id).get("notes", []) if visible and notes else []),
         }
 
 
 def _prompts(registry: Registry, year_group: int) -> dict[str, str]:
     """The "my views" prompts for the child's age: the section model's ``prompts(year_group)`` when it
     offers one (the built-in child plugin does), else its fields' descriptions."""
-    spec = registry.sections.get("child.my_views")
+    spec = registry.section_for("child_views")
     if spec is None:
         return {}
     prompts = getattr(spec.model, "prompts", None)

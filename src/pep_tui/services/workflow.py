@@ -41,8 +41,8 @@ from pep_tui.store import ChildRecord, Conflict, PEPChange
 ACTIONS = ("start", "submit", "finalise", "acknowledge", "approve", "return", "rate")
 #: Further actions :meth:`WorkflowService.extra_actions` may list.
 EXTRA_ACTIONS = ("correct", "review_note")
-#: The section an IRO writes through :meth:`WorkflowService.add_review_note` (owned by the IRO plugin).
-REVIEW_NOTE_SECTION = "iro.review_note"
+#: The purpose (``SectionSpec.purpose``) of the section :meth:`WorkflowService.add_review_note` appends to.
+REVIEW_NOTES = "review_notes"
 #: Statuses in which a PEP waits for the Virtual School (or the social worker's finalisation).
 AWAITING_STATUSES = frozenset({PEPStatus.SUBMITTED, PEPStatus.FINALISED})
 #: The longest reason or note accepted, in characters.
@@ -312,15 +312,16 @@ class WorkflowService:
                         review_date: date | None = None) -> PEP:
         """Append a note for the next care-plan review (the IRO's one write; audited as ``pep.review_note``).
 
-        Allowed to the roles the ``iro.review_note`` section names as editors, for children in their
-        scope, on any PEP not superseded, approved ones included: a note is appended, never changed, and
-        is not part of the approved plan. Nothing else in the PEP changes.
+        Allowed to the roles the review-notes section (the section declaring the ``review_notes``
+        purpose; the IRO plugin's) names as editors, for children in their scope, on any PEP not
+        superseded, approved ones included: a note is appended, never changed, and is not part of the
+        approved plan. Nothing else in the PEP changes.
         """
         record = self.children.record(principal, child_id)
         require_open(record.child, self.ctx.today())
-        spec = self.ctx.registry.sections.get(REVIEW_NOTE_SECTION)
+        spec = self.ctx.registry.section_for(REVIEW_NOTES)
         if spec is None:
-            raise WorkflowError("review notes need the IRO plugin, which is not installed")
+            raise WorkflowError("review notes need a plugin providing them (the IRO plugin), which is not installed")
         if principal.role not in spec.editors:
             raise PermissionDenied(f"{role_of(self.ctx.registry, principal).title} may not write review notes")
         require(self.ctx.registry, principal, Capability.VIEW_CHILD, record.child)
@@ -332,7 +333,7 @@ class WorkflowService:
         if review_date is not None and review_date < self.ctx.today():
             raise InvalidInput(spec.title, [FieldProblem(
                 "review_date", f"{review_date:%d %b %Y} has passed; give the date of the next review (or none)")])
-        stored = pep.section(REVIEW_NOTE_SECTION)
+        stored = pep.section(spec.id)
         entry = {"note": text, "review_date": review_date.isoformat() if review_date else None,
                  "written_by": principal.login, "written_on": self.ctx.today().isoformat()}
         data = {**stored, "notes": [*stored.get("notes", []), entry]}
@@ -344,9 +345,14 @@ class WorkflowService:
 
         section = SectionData(version=spec.version, data=model.model_dump(mode="json"), updated_by=principal.login,
                               updated_at=utcnow())
-        changed = pep.model_copy(update={"sections": {**pep.sections, REVIEW_NOTE_SECTION: section}})
+        changed = pep.model_copy(update={"sections": {**pep.sections, spec.id: section}})
         return self.ctx.store.save_pep(changed, expected_revision, principal.login, principal.role,
-                                       action="pep.review_note", section_id=REVIEW_NOTE_SECTION)
+                                       action="pep.review_note", section_id=spec.id)
+
+    def review_note_section(self) -> str | None:
+        """The id of the section review notes are appended to, or ``None`` when no plugin provides one."""
+        spec = self.ctx.registry.section_for(REVIEW_NOTES)
+        return spec.id if spec is not None else None
 
     # --- what may be done ---------------------------------------------------------------------
 
@@ -394,7 +400,7 @@ class WorkflowService:
             return out
         if pep.status is PEPStatus.APPROVED and pep.superseded_by is None and can(self.ctx.registry, principal, Capability.START_PEP):
             out.append("correct")
-        spec = self.ctx.registry.sections.get(REVIEW_NOTE_SECTION)
+        spec = self.ctx.registry.section_for(REVIEW_NOTES)
         if spec is not None and principal.role in spec.editors and pep.superseded_by is None:
             out.append("review_note")
         return out

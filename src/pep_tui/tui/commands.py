@@ -4,7 +4,7 @@ plugin views and plugin commands, and "open a child" by name."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -12,24 +12,15 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from pep_tui.plugins.api import CommandContext
 from pep_tui.tui.text import clean
+
+__all__ = ["CommandContext", "PaletteCommand", "screen_commands"]  # CommandContext: from pep_tui.plugins.api (1.2)
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from pep_tui.services import Principal, Services
     from pep_tui.tui.app import PepApp
-
-
-@dataclass
-class CommandContext:
-    """What a plugin's palette command is run with: who is asking and what is on screen."""
-
-    services: Services
-    principal: Principal
-    child_id: str | None = None
-    pep_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ field type                             editor
 ``Enum`` / ``Literal[...]``            a choice list (Select)
 ``date``                               a one-line input accepting 2026-02-09, 09/02/2026, 9 Feb 2026
 ``int`` / ``float``                    a one-line input checked as a number
-``str`` marked long                    a multi-line text area (``json_schema_extra={"long": True}``
+``str`` marked long                    a multi-line text area (``form_field(long_text=True)``
                                        or ``max_length`` over 200)
 ``str``                                a one-line input
 ``list[str]``                          a text area, one item per line
@@ -148,7 +148,7 @@ def describe_field(name: str, info: PydanticField) -> FieldInfo:
     if tp is float:
         return FieldInfo(kind="float", **common)
     if tp is str:
-        long = bool(extra.get("long")) or (_max_length(info) or 0) > LONG_TEXT_LIMIT
+        long = bool(extra.get("long") or extra.get("long_text")) or (_max_length(info) or 0) > LONG_TEXT_LIMIT
         return FieldInfo(kind="long" if long else "text", **common)
     if _is_model(tp):
         return FieldInfo(kind="group", model=tp, children=describe_model(tp), **common)

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from pep_tui.domain.care import KIND_LABELS, AllocationKind, LeavingReason, history, is_closed
-from pep_tui.plugins.api import Capability
+from pep_tui.plugins.api import Capability, ChildAttribute, child_attribute
 from pep_tui.services import InvalidInput, PermissionDenied, can
 from pep_tui.store import Conflict
 from pep_tui.tui.forms import DATE_HINT, FieldInputError, parse_date
@@ -103,6 +103,16 @@ def _day(text: str, label: str) -> date:
         raise FieldInputError(f"{label}: {exc}") from None
 
 
+def _attribute_text(attribute: ChildAttribute, child: Child, blank: str = "-") -> str:
+    """A child attribute's value as the record shows it and the form takes it."""
+    value = child_attribute(child, attribute)
+    if value is None:
+        return blank
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 def _logins(text: str) -> list[str]:
     return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
 
@@ -120,6 +130,7 @@ class ChildRecordScreen(Screen[None]):
         Binding("v", "revoke_family", "End family access", show=False, id="record.revoke_family"),
         Binding("f", "family_placement", "Family sees placement", id="record.family_placement"),
         Binding("c", "close_record", "Left care", id="record.close"),
+        Binding("t", "attributes", "Attributes", id="record.attributes"),
         Binding("u", "reopen", "Back in care", id="record.reopen"),
         Binding("r", "reload", "Reload", show=False, id="record.reload"),
     ]
@@ -190,6 +201,11 @@ class ChildRecordScreen(Screen[None]):
         grid.add_row("Family access", literal(", ".join(child.family_access) or "-"),
                      "Desig. teacher", literal(child.designated_teacher or "-"))
         grid.add_row("Family sees", Text(_PLACEMENT_SHOWN if child.family_sees_placement else _PLACEMENT_HIDDEN), "", "")
+        attributes = self._attributes()
+        for at in range(0, len(attributes), 2):
+            left, right = attributes[at], (attributes[at + 1] if at + 1 < len(attributes) else None)
+            grid.add_row(literal(left.label), literal(_attribute_text(left, child)),
+                         literal(right.label) if right else "", literal(_attribute_text(right, child)) if right else "")
         for period in child.past_care_periods:
             grid.add_row("Earlier care", literal(f"{period.start or '?'} to {period.end} "
                                                  f"({(period.reason or 'no reason').replace('_', ' ')})"), "", "")
@@ -214,6 +230,11 @@ class ChildRecordScreen(Screen[None]):
                           Text(", ".join(d.strftime("%d %b %Y") for d in child.placement_moves)), "", "", "")
         return table
 
+    def _attributes(self, settable: bool = False) -> list[ChildAttribute]:
+        """The installed plugins' child attributes (only those this role may set, with ``settable``)."""
+        found = sorted(self.app.services.registry.child_attributes.values(), key=lambda a: a.label)
+        return [a for a in found if not settable or self.app.principal.role in a.editors]
+
     # --- what the role may do ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -228,6 +249,8 @@ class ChildRecordScreen(Screen[None]):
             return edits and self.child is not None and self.child.left_care_on is not None
         if action == "family_placement":
             return self.may_decide_placement and not self._left_care()
+        if action == "attributes":
+            return bool(self._attributes(settable=True)) and not self._left_care()
         if action in ("grant_family", "revoke_family"):
             return can(registry, principal, Capability.GRANT_FAMILY_ACCESS) and not self._left_care()
         return True
@@ -426,6 +449,29 @@ class ChildRecordScreen(Screen[None]):
 
         self._form("Back in care", [("on", "Date", self._today())], save,
                    hint="The earlier period of care and all PEPs are kept.")
+
+    def action_attributes(self) -> None:
+        """Set the plugins' attributes of the child (those this role may set)."""
+        child = self.child
+        if child is None:
+            return
+        settable = self._attributes(settable=True)
+        # Widget ids take no dots: the boxes are keyed by position.
+        fields: list[FormField] = [(f"attribute-{n}", a.label, _attribute_text(a, child, blank=""))
+                                   for n, a in enumerate(settable)]
+
+        def save(values: dict[str, str]) -> None:
+            revision = child.revision  # a change made since the record was read is a conflict, never overwritten
+            for n, attribute in enumerate(settable):
+                typed = values[f"attribute-{n}"].strip()
+                if typed != _attribute_text(attribute, child, blank=""):
+                    saved = self.app.services.children.set_attribute(self.app.principal, child.id, attribute.id,
+                                                                     typed, expected_revision=revision)
+                    revision = saved.revision
+
+        hints = "; ".join(f"{a.label}: {a.help}" for a in settable if a.help)
+        self._form("Attributes", fields, save, hint=(hints + ". " if hints else "") +
+                   "Yes/no answers take yes or no; dates YYYY-MM-DD; empty clears.")
 
     def action_reload(self) -> None:
         """Read the record again."""

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from pep_tui.services import InvalidInput, PermissionDenied, WorkflowError
-from pep_tui.services.workflow import REVIEW_NOTE_SECTION
 from pep_tui.store import Conflict
 from pep_tui.tui.screens.dialogs import ChoiceDialog, NoteDialog, ReasonDialog
 from pep_tui.tui.text import clean
@@ -246,5 +245,6 @@ def add_review_note(screen: PEPScreen, note: str, review_date: date | None) -> N
     app.notify("Note added for the next care-plan review.", timeout=3)
     screen._read()
     screen.adopt(screen.pep, rebuild={f.section_id for f in screen.forms()})  # type: ignore[arg-type]
-    if screen.state_for(REVIEW_NOTE_SECTION) is not None:
-        screen.show_section(REVIEW_NOTE_SECTION, focus=False)  # the note, as it now stands
+    notes = app.workflow.review_note_section()
+    if notes is not None and screen.state_for(notes) is not None:
+        screen.show_section(notes, focus=False)  # the note, as it now stands

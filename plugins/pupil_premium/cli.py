@@ -1,5 +1,6 @@
 """``pep-tui pupil-premium`` (alias ``pp``): the PP+ queue, decisions, payments, base payments, the
-ledger (as a table or CSV) and the grant count with a reason per child. Available when the Pupil Premium Plus plugin is installed."""
+ledger (as a table or CSV) and the grant count with a reason per child. Registered through
+``register_cli_commands``, so it exists when the Pupil Premium Plus plugin is installed."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from pep_tui.cli.partial import finish
 from pep_tui.domain.text import show_control
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register ``pupil-premium`` and its subcommands."""
-    pp = command(sub, "pupil-premium", aliases=["pp"], help="Pupil Premium Plus: queue, decisions, ledger")
+def configure(pp: argparse.ArgumentParser) -> None:
+    """Add the subcommands of ``pupil-premium`` to its parser (see :class:`~pep_tui.plugins.api.CliCommand`)."""
     psub = pp.add_subparsers(dest="pp_command", metavar="ACTION", required=True)
 
     p = command(psub, "queue", help="requests awaiting a Virtual School decision")
