@@ -22,6 +22,12 @@ def gate(ssh_deployment: SSHDeployment) -> tuple[SSHDeployment, object]:
         ssh_deployment.operator(*admin, "children", "add", "--first-name", "Fen", "--last-name", f"Gatewood{la_id[-1]}",
                                 "--dob", "2014-03-02", "--la-id", la_id, "--entered-care", "2025-09-01")
         ssh_deployment.operator(*admin, "children", "allocate", la_id, "--school", urn, "--from", "2025-09-01")
+    # this term's PEP for the first child, started as the app would (through the services)
+    start = ("from pep_tui.bootstrap import open_services; import sys; "
+             "s = open_services(sys.argv[1]).services; vs = s.principal_for('vs.head'); "
+             "s.peps.start(vs, s.children.resolve(vs, 'GATE1'))")
+    ssh_deployment.as_account(str(ssh_deployment.install.venv / "bin" / "python"), "-c", start,
+                              str(ssh_deployment.data_dir))
     return ssh_deployment, key
 
 

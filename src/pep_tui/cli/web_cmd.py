@@ -8,11 +8,13 @@ import logging
 import os
 import socket
 import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pep_tui.cli.common import command
+from pep_tui.cli.output import say
 
 if TYPE_CHECKING:
     from pep_tui.bootstrap import Opened
@@ -132,7 +134,8 @@ def cmd_web(args: argparse.Namespace) -> int:
                                     check_login=check, training=args.training))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     where = config.socket or f"{config.host}:{config.port}"
-    print(f"pep-tui web: serving {config.public_url} on {where} (Ctrl+C to stop)", flush=True)
+    say(f"pep-tui web: serving {config.public_url} on {where} (Ctrl+C to stop)")
+    sys.stdout.flush()
     if config.socket:
         web.run_app(server.make_app(), sock=unix_socket(config.socket), print=None)
     else:
