@@ -38,6 +38,7 @@ PEP_TUI_API_VERSION = "1.2"  # register_services, register_cli_commands, registe
 SECTION = SectionSpec(
     id=REQUESTS_SECTION,
     title="Pupil Premium Plus",
+    purpose="funding_requests",
     model=RequestsSection,
     editors=frozenset({"designated_teacher", "virtual_school"}),
     order=75,

@@ -130,6 +130,8 @@ SECTION_PURPOSES: dict[str, str] = {
                     "note to any PEP not superseded, approved ones too (``services.workflow.add_review_note``)",
     "child_views": "the child's own views, shown on the young person's home screen (the model may offer "
                    "``prompts(year_group)``)",
+    "funding_requests": "requests for funding tied to targets (Pupil Premium Plus): the 'needs you' list "
+                        "opens it for a decision or an impact to record",
 }
 
 

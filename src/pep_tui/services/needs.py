@@ -46,8 +46,8 @@ from pep_tui.services.access import PermissionDenied, require, summary_in_scope
 from pep_tui.services.context import ServiceContext
 from pep_tui.services.principal import Principal
 
-#: The section a PP+ item opens (owned by the Pupil Premium Plus plugin).
-PP_SECTION = "pupil_premium.requests"
+#: The purpose (``SectionSpec.purpose``) of the section a funding item opens, whichever plugin provides it.
+FUNDING_PURPOSE = "funding_requests"
 #: The summary field of the Pupil Premium Plus plugin.
 PP_FIELD = "pupil_premium"
 MEETING_SECTION = "shared.meeting"
@@ -147,7 +147,8 @@ def _due_words(kind: str | None, reason: str | None) -> str:
             "care_plan_review": "PEP current before the care-plan review"}.get(kind or "", reason or "this term's PEP")
 
 
-def items_for_role(summary: dict[str, Any], role: RoleDefinition, clock: _Clock) -> list[NeedItem]:
+def items_for_role(summary: dict[str, Any], role: RoleDefinition, clock: _Clock,
+                   funding_section: str | None = None) -> list[NeedItem]:
     """What a holder of ``role`` who reaches this child should do about them (see the module table).
 
     The caller has checked that the role reaches the child.
@@ -198,14 +199,14 @@ def items_for_role(summary: dict[str, Any], role: RoleDefinition, clock: _Clock)
         if Capability.DECIDE_FUNDING in caps and facts.get("open"):
             n = int(facts["open"])
             add("pp_decide", f"decide {n} Pupil Premium Plus request{'s' if n != 1 else ''}", None, pep_id,
-                PP_SECTION, key="open")
+                funding_section, key="open")
         if Capability.REQUEST_FUNDING in caps and not cohort_wide:
             unreviewed = sorted({row[0] for row in facts.get("alloc") or []
                                  if isinstance(row, list) and len(row) > 7 and row[2] == "request"
                                  and row[7] is None and row[0] != pep_id})
             for funded_pep in unreviewed[-1:]:
                 add("pp_impact", "record the impact of last term's Pupil Premium Plus funding", None, pep_id,
-                    PP_SECTION, key=funded_pep)
+                    funding_section, key=funded_pep)
     if role.scope is ScopeKind.REVIEWING:
         review = _date(summary.get("next_review"))
         if review is not None and clock.today <= review <= clock.soon:
@@ -250,6 +251,11 @@ class NeedsService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
+    def _funding_section(self) -> str | None:
+        """The section a funding item opens (the one declaring :data:`FUNDING_PURPOSE`), if any."""
+        spec = self.ctx.registry.section_for(FUNDING_PURPOSE)
+        return spec.id if spec is not None else None
+
     def _clock(self) -> _Clock:
         policy = self.ctx.settings.policy
         return _Clock(policy.calendar(), self.ctx.today(), self.ctx.settings.reminders.soon_working_days)
@@ -276,7 +282,7 @@ class NeedsService:
         for summary in self._summaries([role]):
             if not summary_in_scope(self.ctx.registry, principal, summary):
                 continue
-            out += items_for_role(summary, role, clock)
+            out += items_for_role(summary, role, clock, self._funding_section())
             if role.scope is ScopeKind.ALL and (item := escalation_for(summary, clock, after)) is not None:
                 out.append(item)
         return sort_items(out)
@@ -386,7 +392,7 @@ class NeedsService:
                 principal = Principal.from_staff(member, role.id)
                 if not summary_in_scope(registry, principal, summary):
                     continue  # the indexes only narrow; the access rule decides
-                for item in items_for_role(summary, role, clock):
+                for item in items_for_role(summary, role, clock, self._funding_section()):
                     if item.key not in seen[login]:
                         seen[login].add(item.key)
                         out[login].append(item)
