@@ -155,6 +155,14 @@ def _print_children(summaries: list[dict[str, Any]], as_json: bool) -> None:
     say(f"{len(rows)} {'child' if len(rows) == 1 else 'children'}.")
 
 
+def _named_child(args: argparse.Namespace) -> tuple[Any, Any, str]:
+    """The services, the signed-in principal and the internal id of the child ``args.child`` names
+    (internal id, LA child id or UPN), for the commands that act on one child."""
+    opened = open_from_args(args)
+    principal = principal_from_args(opened, args)
+    return opened.services, principal, opened.services.children.resolve(principal, args.child)
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     opened = open_from_args(args)
     principal = principal_from_args(opened, args)
@@ -256,10 +264,7 @@ def _none(value: str | None) -> str | None:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    services = opened.services
-    child_id = services.children.resolve(principal, args.child)
+    services, principal, child_id = _named_child(args)
     changes: dict[AllocationKind | str, list[str] | str | None] = {}
     if args.social_worker is not None:
         changes[AllocationKind.SOCIAL_WORKER] = _none(args.social_worker)
@@ -300,10 +305,7 @@ def _report_allocations(before, saved) -> None:
 
 
 def cmd_move_school(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    services = opened.services
-    child_id = services.children.resolve(principal, args.child)
+    services, principal, child_id = _named_child(args)
     before = services.children.get(principal, child_id)
     saved = services.care.move_school(principal, child_id, _none(args.urn), args.date, school_name=args.school_name,
                                       designated_teacher=args.designated_teacher)
@@ -312,10 +314,7 @@ def cmd_move_school(args: argparse.Namespace) -> int:
 
 
 def cmd_move_placement(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    services = opened.services
-    child_id = services.children.resolve(principal, args.child)
+    services, principal, child_id = _named_child(args)
     before = services.children.get(principal, child_id)
     saved = services.care.move_placement(principal, child_id, args.date, placement=args.placement, carers=args.carers)
     _report_allocations(before, saved)
@@ -323,36 +322,28 @@ def cmd_move_placement(args: argparse.Namespace) -> int:
 
 
 def cmd_grant_family(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    child_id = opened.services.children.resolve(principal, args.child)
-    opened.services.care.grant_family(principal, child_id, args.family_login)
+    services, principal, child_id = _named_child(args)
+    services.care.grant_family(principal, child_id, args.family_login)
     say(f"{child_id}: family access for {args.family_login}.")
     return OK
 
 
 def cmd_revoke_family(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    child_id = opened.services.children.resolve(principal, args.child)
-    opened.services.care.revoke_family(principal, child_id, args.family_login)
+    services, principal, child_id = _named_child(args)
+    services.care.revoke_family(principal, child_id, args.family_login)
     say(f"{child_id}: family access for {args.family_login} ended.")
     return OK
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    child_id = opened.services.children.resolve(principal, args.child)
-    opened.services.care.close(principal, child_id, args.date, args.reason)
+    services, principal, child_id = _named_child(args)
+    services.care.close(principal, child_id, args.date, args.reason)
     say(f"{child_id}: left care on {args.date} ({args.reason}); the record and PEPs are read-only.")
     return OK
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    opened = open_from_args(args)
-    principal = principal_from_args(opened, args)
-    child_id = opened.services.children.resolve(principal, args.child)
-    opened.services.care.reopen(principal, child_id, args.date)
+    services, principal, child_id = _named_child(args)
+    services.care.reopen(principal, child_id, args.date)
     say(f"{child_id}: back in care from {args.date}; the earlier period is kept.")
     return OK

@@ -41,6 +41,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pep_tui.domain import StaffMember, WorkingCalendar
+from pep_tui.domain.pep import MEETING_SECTION
 from pep_tui.plugins.api import Capability, RoleDefinition, ScopeKind, summary_value
 from pep_tui.services.access import PermissionDenied, require, summary_in_scope
 from pep_tui.services.context import ServiceContext
@@ -50,7 +51,6 @@ from pep_tui.services.principal import Principal
 FUNDING_PURPOSE = "funding_requests"
 #: The summary field of the Pupil Premium Plus plugin.
 PP_FIELD = "pupil_premium"
-MEETING_SECTION = "shared.meeting"
 
 #: Item kinds, most pressing first within the same due date.
 KINDS = ("resubmit", "start", "complete", "finalise", "acknowledge", "rate", "approve", "pp_decide",
